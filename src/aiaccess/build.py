@@ -1,0 +1,89 @@
+"""``aiaccess build``: write the dataset's downloadable artifacts to ``dist/``.
+
+Every file is produced from the assembled quads in a fixed order, so two
+builds are byte-identical. The folder is written beside the target and swapped
+in only once complete: a failed build leaves the previous ``dist/`` untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from aiaccess import void
+from aiaccess.dataset import Assembled, assemble
+from aiaccess.namespaces import PREFIXES
+from aiaccess.resources import Resources, default_resources
+from aiaccess.turtle import parse_file
+
+CHECKSUMS = "SHA256SUMS"
+
+
+def build(out: Path, resources: Resources | None = None) -> list[Path]:
+    """Assemble the dataset and write all artifacts into ``out``, atomically.
+
+    :returns: the files written, in ``out``.
+    :raises AiaccessError: if the data is invalid; ``out`` is then left as it was.
+    :raises OSError: if the folder cannot be written.
+    """
+    res = resources or default_resources()
+    data = assemble(res)
+    parse_file(res.shapes, res.relative(res.shapes))
+    writers = _writers(data, res)
+    out = out.resolve()
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        for name, write in writers.items():
+            (tmp / name).write_bytes(write())
+        (tmp / CHECKSUMS).write_bytes(_checksums(tmp, list(writers)))
+        _swap(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return [out / name for name in [*writers, CHECKSUMS]]
+
+
+def _writers(data: Assembled, res: Resources) -> dict[str, Callable[[], bytes]]:
+    """Return each artifact's file name and the function producing its bytes."""
+    triples = sorted({q.triple for q in data.quads}, key=str)
+    return {
+        "dataset.trig": lambda: _serialize(data.quads, ox.RdfFormat.TRIG),
+        "dataset.nq": lambda: canonical_nquads(data.quads),
+        "dataset.ttl": lambda: _serialize(triples, ox.RdfFormat.TURTLE),
+        "dataset.jsonld": lambda: _serialize(data.quads, ox.RdfFormat.JSON_LD),
+        "ontology.ttl": lambda: res.ontology.read_bytes(),
+        "shapes.ttl": lambda: res.shapes.read_bytes(),
+        "void.ttl": lambda: _serialize(void.describe(data), ox.RdfFormat.TURTLE),
+    }
+
+
+def canonical_nquads(quads: list[ox.Quad]) -> bytes:
+    """Return N-Quads with one statement per line, lines sorted by their bytes."""
+    lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    return b"".join(sorted(lines))
+
+
+def _serialize(statements: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
+    """Serialize with the project's prefixes where the format has them."""
+    return ox.serialize(statements, format=fmt, prefixes=PREFIXES)
+
+
+def _checksums(folder: Path, names: list[str]) -> bytes:
+    """Return a ``sha256sum``-compatible manifest of ``names`` in ``folder``."""
+    lines = [f"{hashlib.sha256((folder / n).read_bytes()).hexdigest()}  {n}\n" for n in sorted(names)]
+    return "".join(lines).encode()
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    """Replace ``out`` by ``tmp`` with renames, so readers never see a partial folder."""
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        out.rename(old)
+    tmp.rename(out)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,58 @@
+"""The errors the core raises for problems a user can cause.
+
+Every one is an :class:`AiaccessError`, so the CLI and the server can turn
+them into a one-line message (and an exit code or HTTP status) while anything
+else is treated as a bug.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class AiaccessError(Exception):
+    """Base of every error caused by input (data files, queries, options)."""
+
+
+class DataSyntaxError(AiaccessError):
+    """A data, ontology or shapes file is not valid Turtle.
+
+    >>> str(DataSyntaxError(Path("data/x.ttl"), 3, 9, "Unexpected end of file"))
+    'data/x.ttl:3:9: Turtle syntax error: Unexpected end of file'
+    """
+
+    def __init__(self, path: Path, line: int, column: int, message: str) -> None:
+        self.path, self.line, self.column = path, line, column
+        super().__init__(f"{path}:{line}:{column}: Turtle syntax error: {message}")
+
+
+class DataError(AiaccessError):
+    """A data file is well-formed Turtle but breaks the modelling contract."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}")
+
+
+class EvidenceError(DataError):
+    """A quote is missing from its seed, or its language tag is wrong."""
+
+    def __init__(self, path: Path, quote: str, message: str) -> None:
+        self.quote = quote
+        super().__init__(path, f"{message}: {quote!r}")
+
+
+class SeedError(AiaccessError):
+    """A seed file is missing or differs from its recorded checksum."""
+
+
+class QueryError(AiaccessError):
+    """A SPARQL query is malformed or cannot be evaluated."""
+
+
+class UnknownQueryError(AiaccessError):
+    """No canned query has the requested name."""
+
+
+class ParameterError(AiaccessError):
+    """A query parameter is unknown or has a value of the wrong kind."""

@@ -1,0 +1,100 @@
+"""Turning curated evidence blank nodes into located Web Annotations.
+
+Curated data writes ``<fact> aia:evidence [ aia:quote "…"@xx ; aia:gloss "…"@en ]``.
+The build proves each quote is in the article's seed, verbatim, and replaces
+the blank node by an ``aia:Evidence`` annotation with the quote's offsets.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from aiaccess.annotations import annotation_quads, locate, target_quads
+from aiaccess.errors import DataError, EvidenceError
+from aiaccess.namespaces import AIA, ID
+
+EVIDENCE = ox.NamedNode(AIA + "evidence")
+QUOTE = ox.NamedNode(AIA + "quote")
+GLOSS = ox.NamedNode(AIA + "gloss")
+_ALLOWED = {QUOTE, GLOSS}
+
+
+@dataclass(frozen=True)
+class Source:
+    """The article a data file describes, as the evidence expansion needs it."""
+
+    slug: str
+    seed: str
+    path: Path
+    iri: ox.NamedNode
+    graph: ox.NamedNode
+    language: str
+    text: str
+
+
+def expand(triples: list[ox.Triple], source: Source) -> list[ox.Quad]:
+    """Return the file's triples as quads in the article graph, evidence expanded.
+
+    :raises EvidenceError: if a quote is not verbatim in the seed, or its tags are wrong.
+    :raises DataError: if a blank node is used anywhere but as an evidence node.
+    """
+    nodes: dict[ox.BlankNode, list[ox.Triple]] = defaultdict(list)
+    for triple in triples:
+        if isinstance(triple.subject, ox.BlankNode):
+            nodes[triple.subject].append(triple)
+    quads: list[ox.Quad] = []
+    used: set[ox.BlankNode] = set()
+    for triple in triples:
+        if isinstance(triple.subject, ox.BlankNode):
+            continue
+        obj = triple.object
+        if isinstance(obj, ox.BlankNode):
+            if triple.predicate != EVIDENCE:
+                raise DataError(source.path, f"blank node object of <{triple.predicate.value}>: "
+                                "only aia:evidence may use [ ]")
+            used.add(obj)
+            quads += _evidence(triple.subject, nodes[obj], source)
+        else:
+            quads.append(ox.Quad(triple.subject, triple.predicate, obj, source.graph))
+    for node in nodes.keys() - used:
+        raise DataError(source.path, f"blank node {node} is not the object of aia:evidence")
+    return quads
+
+
+def _evidence(fact: ox.NamedNode, props: list[ox.Triple], source: Source) -> list[ox.Quad]:
+    """Return the quads of one evidence annotation backing ``fact``."""
+    quote = _single(props, QUOTE, source, fact)
+    gloss = _single(props, GLOSS, source, fact)
+    for extra in (t.predicate for t in props if t.predicate not in _ALLOWED):
+        raise DataError(source.path, f"evidence of <{fact.value}> has unexpected <{extra.value}>")
+    if quote.language != source.language:
+        raise EvidenceError(source.path, quote.value,
+                            f"quote must be tagged @{source.language} (the article's language)")
+    if gloss.language != "en":
+        raise EvidenceError(source.path, gloss.value, "gloss must be tagged @en")
+    span = locate(source.text, quote.value)
+    if span is None:
+        raise EvidenceError(source.path, quote.value,
+                            f"quote not found verbatim in seed {source.slug}")
+    iri = ox.NamedNode(f"{ID}evidence/{source.slug}/{span.start}-{span.end}")
+    graph = source.graph
+    return [
+        ox.Quad(fact, EVIDENCE, iri, graph),
+        ox.Quad(iri, GLOSS, gloss, graph),
+        *annotation_quads(iri, AIA + "Evidence", "describing", fact, graph),
+        *target_quads(iri, source.iri, span, quote.language, graph),
+    ]
+
+
+def _single(props: list[ox.Triple], predicate: ox.NamedNode, source: Source,
+            fact: ox.NamedNode) -> ox.Literal:
+    """Return the one literal value of ``predicate`` on an evidence node."""
+    values = [t.object for t in props if t.predicate == predicate]
+    name = predicate.value.rsplit("#", 1)[-1]
+    if len(values) != 1 or not isinstance(values[0], ox.Literal):
+        raise DataError(source.path, f"evidence of <{fact.value}> needs exactly one aia:{name} literal")
+    return values[0]

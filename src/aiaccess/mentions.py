@@ -1,0 +1,85 @@
+"""The computed mention index: which registry entities each article names, where.
+
+Nothing here is hand-written: the build scans each seed for every label and
+surface form in the registry, in all five languages, and records each hit as an
+``aia:Mention`` annotation plus a plain ``<article> aia:mentions <entity>``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+
+import pyoxigraph as ox
+
+from aiaccess.annotations import Span, annotation_quads, occurrences, span_at, target_quads
+from aiaccess.namespaces import AIA, ID, MENTIONS_GRAPH, RDFS
+
+GRAPH = ox.NamedNode(MENTIONS_GRAPH)
+_NAMES = {AIA + "surfaceForm", RDFS + "label"}
+
+
+def surface_forms(registry: list[ox.Triple]) -> dict[str, set[ox.NamedNode]]:
+    """Return ``{name: entities}`` for every label and surface form in the registry."""
+    forms: dict[str, set[ox.NamedNode]] = defaultdict(set)
+    for triple in registry:
+        if triple.predicate.value in _NAMES and isinstance(triple.subject, ox.NamedNode):
+            forms[triple.object.value].add(triple.subject)
+    return forms
+
+
+def _latin_word(char: str) -> bool:
+    """Tell whether ``char`` continues a Latin-script word (letters, digits)."""
+    return char.isalnum() and (char.isascii() or "LATIN" in unicodedata.name(char, ""))
+
+
+def matches(text: str, form: str) -> list[int]:
+    """Return where ``form`` occurs in ``text`` as a whole word.
+
+    A form that starts or ends with a Latin letter or digit must not continue a
+    Latin word ("US" is not found in "USE", "China" not in "Chinese"); Hebrew
+    and Chinese forms may touch their neighbours, since those scripts attach
+    prefixes or use no spaces.
+
+    >>> matches("US chips, USE, 美国", "US")
+    [0]
+    """
+    found = []
+    for start in occurrences(text, form):
+        end = start + len(form)
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        if _latin_word(form[0]) and before and _latin_word(before):
+            continue
+        if _latin_word(form[-1]) and after and _latin_word(after):
+            continue
+        found.append(start)
+    return found
+
+
+def mention_quads(
+    slug: str, article: ox.NamedNode, text: str, forms: dict[str, set[ox.NamedNode]]
+) -> list[ox.Quad]:
+    """Return the mention annotations of every registry entity found in ``text``."""
+    quads: list[ox.Quad] = []
+    named: set[ox.NamedNode] = set()
+    for form in sorted(forms):
+        for start in matches(text, form):
+            span = span_at(text, start, len(form))
+            for entity in sorted(forms[form], key=lambda e: e.value):
+                quads += _mention(slug, article, entity, span)
+                named.add(entity)
+    mentions = ox.NamedNode(AIA + "mentions")
+    quads += [ox.Quad(article, mentions, entity, GRAPH) for entity in sorted(named, key=str)]
+    return quads
+
+
+def _mention(slug: str, article: ox.NamedNode, entity: ox.NamedNode, span: Span) -> list[ox.Quad]:
+    """Return the quads of one mention annotation."""
+    local = entity.value.removeprefix(ID).replace("/", "-")
+    iri = ox.NamedNode(f"{ID}mention/{slug}/{span.start}-{span.end}-{local}")
+    return [
+        *annotation_quads(iri, AIA + "Mention", "identifying", entity, GRAPH),
+        ox.Quad(iri, ox.NamedNode(AIA + "mentionOf"), entity, GRAPH),
+        *target_quads(iri, article, span, None, GRAPH),
+    ]
