@@ -51,8 +51,13 @@ def span_at(text: str, start: int, length: int) -> Span:
     Span(start=2, end=4, exact='cd', prefix='ab', suffix='ef')
     """
     end = start + length
-    return Span(start, end, text[start:end], text[max(0, start - CONTEXT) : start],
-                text[end : end + CONTEXT])
+    return Span(
+        start,
+        end,
+        text[start:end],
+        text[max(0, start - CONTEXT) : start],
+        text[end : end + CONTEXT],
+    )
 
 
 def occurrences(text: str, form: str) -> Iterator[int]:

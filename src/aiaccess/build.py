@@ -76,7 +76,9 @@ def _serialize(statements: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat) -
 
 def _checksums(folder: Path, names: list[str]) -> bytes:
     """Return a ``sha256sum``-compatible manifest of ``names`` in ``folder``."""
-    lines = [f"{hashlib.sha256((folder / n).read_bytes()).hexdigest()}  {n}\n" for n in sorted(names)]
+    lines = [
+        f"{hashlib.sha256((folder / n).read_bytes()).hexdigest()}  {n}\n" for n in sorted(names)
+    ]
     return "".join(lines).encode()
 
 

@@ -44,8 +44,13 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
-              show_default=True, help="Folder to write the artifacts to (replaced atomically).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder to write the artifacts to (replaced atomically).",
+)
 @reports_errors
 def build(out: Path) -> None:
     """Assemble the dataset and write dist/: TriG, N-Quads, Turtle, JSON-LD,

@@ -16,8 +16,8 @@ from aiaccess.errors import DataError
 from aiaccess.namespaces import (
     AIA,
     ONTOLOGY_GRAPH,
-    REGISTRY_GRAPH,
     RDF,
+    REGISTRY_GRAPH,
     SCHEMA,
     article_graph,
     article_iri,
@@ -100,24 +100,30 @@ def _no_blank_nodes(triples: list[ox.Triple], path: Path) -> None:
             raise DataError(path, "blank nodes are not allowed here; give the resource an IRI")
 
 
-def _source(res: Resources, path: Path, triples: list[ox.Triple],
-            manifest: dict[str, str]) -> evidence.Source:
+def _source(
+    res: Resources, path: Path, triples: list[ox.Triple], manifest: dict[str, str]
+) -> evidence.Source:
     """Return the article an article file describes, checking its metadata."""
     slug = path.stem
     shown = res.relative(path)
     iri = ox.NamedNode(article_iri(slug))
     if ox.Triple(iri, _TYPE, _ARTICLE) not in set(triples):
-        raise DataError(shown, f"file must describe <{iri.value}> a aia:Article (its name is the slug)")
+        raise DataError(
+            shown, f"file must describe <{iri.value}> a aia:Article (its name is the slug)"
+        )
     seed = _one_literal(triples, iri, _SEED_FILE, shown)
     if seed not in manifest:
         raise DataError(shown, f"aia:seedFile {seed!r} is not a seed listed in seeds/SHA256SUMS")
     language = _one_literal(triples, iri, _LANGUAGE, shown)
     text = seeds.read_text(res.seeds, seed)
-    return evidence.Source(slug, seed, shown, iri, ox.NamedNode(article_graph(slug)), language, text)
+    return evidence.Source(
+        slug, seed, shown, iri, ox.NamedNode(article_graph(slug)), language, text
+    )
 
 
-def _one_literal(triples: list[ox.Triple], subject: ox.NamedNode, predicate: ox.NamedNode,
-                 shown: Path) -> str:
+def _one_literal(
+    triples: list[ox.Triple], subject: ox.NamedNode, predicate: ox.NamedNode, shown: Path
+) -> str:
     """Return the single literal value of ``predicate`` on ``subject``."""
     values = [t.object.value for t in triples if t.subject == subject and t.predicate == predicate]
     if len(values) != 1:

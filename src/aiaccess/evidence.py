@@ -54,8 +54,11 @@ def expand(triples: list[ox.Triple], source: Source) -> list[ox.Quad]:
         obj = triple.object
         if isinstance(obj, ox.BlankNode):
             if triple.predicate != EVIDENCE:
-                raise DataError(source.path, f"blank node object of <{triple.predicate.value}>: "
-                                "only aia:evidence may use [ ]")
+                raise DataError(
+                    source.path,
+                    f"blank node object of <{triple.predicate.value}>: "
+                    "only aia:evidence may use [ ]",
+                )
             used.add(obj)
             quads += _evidence(triple.subject, nodes[obj], source)
         else:
@@ -72,14 +75,18 @@ def _evidence(fact: ox.NamedNode, props: list[ox.Triple], source: Source) -> lis
     for extra in (t.predicate for t in props if t.predicate not in _ALLOWED):
         raise DataError(source.path, f"evidence of <{fact.value}> has unexpected <{extra.value}>")
     if quote.language != source.language:
-        raise EvidenceError(source.path, quote.value,
-                            f"quote must be tagged @{source.language} (the article's language)")
+        raise EvidenceError(
+            source.path,
+            quote.value,
+            f"quote must be tagged @{source.language} (the article's language)",
+        )
     if gloss.language != "en":
         raise EvidenceError(source.path, gloss.value, "gloss must be tagged @en")
     span = locate(source.text, quote.value)
     if span is None:
-        raise EvidenceError(source.path, quote.value,
-                            f"quote not found verbatim in seed {source.slug}")
+        raise EvidenceError(
+            source.path, quote.value, f"quote not found verbatim in seed {source.slug}"
+        )
     iri = ox.NamedNode(f"{ID}evidence/{source.slug}/{span.start}-{span.end}")
     graph = source.graph
     return [
@@ -90,11 +97,14 @@ def _evidence(fact: ox.NamedNode, props: list[ox.Triple], source: Source) -> lis
     ]
 
 
-def _single(props: list[ox.Triple], predicate: ox.NamedNode, source: Source,
-            fact: ox.NamedNode) -> ox.Literal:
+def _single(
+    props: list[ox.Triple], predicate: ox.NamedNode, source: Source, fact: ox.NamedNode
+) -> ox.Literal:
     """Return the one literal value of ``predicate`` on an evidence node."""
     values = [t.object for t in props if t.predicate == predicate]
     name = predicate.value.rsplit("#", 1)[-1]
     if len(values) != 1 or not isinstance(values[0], ox.Literal):
-        raise DataError(source.path, f"evidence of <{fact.value}> needs exactly one aia:{name} literal")
+        raise DataError(
+            source.path, f"evidence of <{fact.value}> needs exactly one aia:{name} literal"
+        )
     return values[0]

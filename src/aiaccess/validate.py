@@ -82,8 +82,9 @@ def validate(resources: Resources | None = None) -> Report:
     data = assemble(res)
     graph = _rdflib_graph(data)
     shapes = rdflib.Graph().parse(res.shapes, format="turtle")
-    _, results, _ = shacl_validate(graph, shacl_graph=shapes, inference="none",
-                                   advanced=True, allow_warnings=True)
+    _, results, _ = shacl_validate(
+        graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
     return Report(_violations(results, data), len(graph))
 
 
@@ -101,14 +102,16 @@ def _violations(results: rdflib.Graph, data: Assembled) -> list[Violation]:
     for result in results.subjects(rdflib.RDF.type, _SH.ValidationResult):
         focus = str(results.value(result, _SH.focusNode))
         path = results.value(result, _SH.resultPath)
-        found.append(Violation(
-            focus=focus,
-            path=str(path) if path is not None else None,
-            message=str(results.value(result, _SH.resultMessage) or "constraint violated"),
-            shape=str(results.value(result, _SH.sourceShape)),
-            severity=str(results.value(result, _SH.resultSeverity)).rsplit("#", 1)[-1],
-            files=tuple(sorted(described.get(focus, ()))),
-        ))
+        found.append(
+            Violation(
+                focus=focus,
+                path=str(path) if path is not None else None,
+                message=str(results.value(result, _SH.resultMessage) or "constraint violated"),
+                shape=str(results.value(result, _SH.sourceShape)),
+                severity=str(results.value(result, _SH.resultSeverity)).rsplit("#", 1)[-1],
+                files=tuple(sorted(described.get(focus, ()))),
+            )
+        )
     return sorted(found, key=lambda v: (v.focus, v.path or "", v.message))
 
 

@@ -17,6 +17,7 @@ from aiaccess.namespaces import (
     DCAT,
     DCTERMS,
     FOAF,
+    ID,
     OA,
     ORG,
     PROV,
@@ -26,7 +27,6 @@ from aiaccess.namespaces import (
     SKOS,
     VOID,
     XSD,
-    ID,
 )
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -67,8 +67,11 @@ def describe(data: Assembled, base: str = BASE) -> list[ox.Triple]:
 
 def _entities(quads: Iterable[ox.Quad]) -> set[ox.NamedNode]:
     """Return the distinct subjects in the id/ namespace."""
-    return {q.subject for q in quads if isinstance(q.subject, ox.NamedNode)
-            and q.subject.value.startswith(ID)}
+    return {
+        q.subject
+        for q in quads
+        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(ID)
+    }
 
 
 def _head(dataset: ox.NamedNode, base: str, triples: int, entities: int) -> list[ox.Triple]:
@@ -87,8 +90,10 @@ def _head(dataset: ox.NamedNode, base: str, triples: int, entities: int) -> list
         (FOAF + "homepage", ox.NamedNode(base)),
     ]
     values += [(VOID + "vocabulary", ox.NamedNode(v)) for v in _VOCABULARIES]
-    values += [(DCAT + "keyword", ox.Literal(k, language="en"))
-               for k in ("OpenAI", "Azure OpenAI", "China", "AI policy", "access restriction")]
+    values += [
+        (DCAT + "keyword", ox.Literal(k, language="en"))
+        for k in ("OpenAI", "Azure OpenAI", "China", "AI policy", "access restriction")
+    ]
     return [ox.Triple(dataset, ox.NamedNode(p), o) for p, o in values]
 
 
@@ -106,8 +111,9 @@ def _subset(dataset: ox.NamedNode, graph: str, count: int, data: Assembled) -> l
         if source.graph.value == graph:
             triples.append(ox.Triple(node, ox.NamedNode(DCTERMS + "source"), source.iri))
             triples.append(ox.Triple(dataset, ox.NamedNode(DCTERMS + "source"), source.iri))
-            triples.append(ox.Triple(node, ox.NamedNode(DCTERMS + "language"),
-                                     ox.Literal(source.language)))
+            triples.append(
+                ox.Triple(node, ox.NamedNode(DCTERMS + "language"), ox.Literal(source.language))
+            )
     return triples
 
 
@@ -119,8 +125,11 @@ def _distribution(dataset: ox.NamedNode, base: str, name: str, media_type: str) 
         ox.Triple(dataset, ox.NamedNode(DCAT + "distribution"), node),
         ox.Triple(node, ox.NamedNode(RDF + "type"), ox.NamedNode(DCAT + "Distribution")),
         ox.Triple(node, ox.NamedNode(DCAT + "downloadURL"), url),
-        ox.Triple(node, ox.NamedNode(DCAT + "mediaType"),
-                  ox.NamedNode("https://www.iana.org/assignments/media-types/" + media_type)),
+        ox.Triple(
+            node,
+            ox.NamedNode(DCAT + "mediaType"),
+            ox.NamedNode("https://www.iana.org/assignments/media-types/" + media_type),
+        ),
         ox.Triple(node, ox.NamedNode(DCTERMS + "license"), ox.NamedNode(LICENSE)),
         ox.Triple(node, ox.NamedNode(DCTERMS + "title"), ox.Literal(name)),
         ox.Triple(dataset, ox.NamedNode(VOID + "dataDump"), url),
