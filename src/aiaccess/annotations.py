@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from aiaccess.namespaces import OA, RDF, XSD
+from aiaccess.namespaces import ID, OA, RDF, XSD
 
 CONTEXT = 32
 """Characters of prefix and suffix recorded around each quote."""
@@ -58,6 +58,15 @@ def span_at(text: str, start: int, length: int) -> Span:
         text[max(0, start - CONTEXT) : start],
         text[end : end + CONTEXT],
     )
+
+
+def local_name(resource: ox.NamedNode) -> str:
+    """Return a resource's IRI below ``id/`` with slashes as hyphens, for minting IRIs.
+
+    >>> local_name(ox.NamedNode("https://w3id.org/aiaccess/id/org/openai"))
+    'org-openai'
+    """
+    return resource.value.removeprefix(ID).replace("/", "-")
 
 
 def occurrences(text: str, form: str) -> Iterator[int]:

@@ -17,9 +17,10 @@ import pyoxigraph as ox
 
 from aiaccess import void
 from aiaccess.dataset import Assembled, assemble
+from aiaccess.errors import ValidationFailed
 from aiaccess.namespaces import PREFIXES
 from aiaccess.resources import Resources, default_resources
-from aiaccess.turtle import parse_file
+from aiaccess.validate import check
 
 CHECKSUMS = "SHA256SUMS"
 
@@ -28,12 +29,15 @@ def build(out: Path, resources: Resources | None = None) -> list[Path]:
     """Assemble the dataset and write all artifacts into ``out``, atomically.
 
     :returns: the files written, in ``out``.
-    :raises AiaccessError: if the data is invalid; ``out`` is then left as it was.
+    :raises AiaccessError: if the data is invalid (syntax, evidence or SHACL);
+        ``out`` is then left as it was.
     :raises OSError: if the folder cannot be written.
     """
     res = resources or default_resources()
     data = assemble(res)
-    parse_file(res.shapes, res.relative(res.shapes))
+    report = check(data, res)
+    if not report.conforms:
+        raise ValidationFailed(f"the dataset does not conform to the shapes:\n{report.text()}")
     writers = _writers(data, res)
     out = out.resolve()
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")

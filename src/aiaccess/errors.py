@@ -46,6 +46,10 @@ class SeedError(AiaccessError):
     """A seed file is missing or differs from its recorded checksum."""
 
 
+class ValidationFailed(AiaccessError):
+    """The assembled dataset violates the SHACL shapes."""
+
+
 class QueryError(AiaccessError):
     """A SPARQL query is malformed or cannot be evaluated."""
 

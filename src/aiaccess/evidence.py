@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from aiaccess.annotations import annotation_quads, locate, target_quads
+from aiaccess.annotations import annotation_quads, local_name, locate, target_quads
 from aiaccess.errors import DataError, EvidenceError
 from aiaccess.namespaces import AIA, ID
 
@@ -87,7 +87,7 @@ def _evidence(fact: ox.NamedNode, props: list[ox.Triple], source: Source) -> lis
         raise EvidenceError(
             source.path, quote.value, f"quote not found verbatim in seed {source.slug}"
         )
-    iri = ox.NamedNode(f"{ID}evidence/{source.slug}/{span.start}-{span.end}")
+    iri = ox.NamedNode(f"{ID}evidence/{source.slug}/{span.start}-{span.end}-{local_name(fact)}")
     graph = source.graph
     return [
         ox.Quad(fact, EVIDENCE, iri, graph),

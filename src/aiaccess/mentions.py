@@ -12,7 +12,14 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from aiaccess.annotations import Span, annotation_quads, occurrences, span_at, target_quads
+from aiaccess.annotations import (
+    Span,
+    annotation_quads,
+    local_name,
+    occurrences,
+    span_at,
+    target_quads,
+)
 from aiaccess.namespaces import AIA, ID, MENTIONS_GRAPH, RDFS
 
 GRAPH = ox.NamedNode(MENTIONS_GRAPH)
@@ -76,8 +83,7 @@ def mention_quads(
 
 def _mention(slug: str, article: ox.NamedNode, entity: ox.NamedNode, span: Span) -> list[ox.Quad]:
     """Return the quads of one mention annotation."""
-    local = entity.value.removeprefix(ID).replace("/", "-")
-    iri = ox.NamedNode(f"{ID}mention/{slug}/{span.start}-{span.end}-{local}")
+    iri = ox.NamedNode(f"{ID}mention/{slug}/{span.start}-{span.end}-{local_name(entity)}")
     return [
         *annotation_quads(iri, AIA + "Mention", "identifying", entity, GRAPH),
         ox.Quad(iri, ox.NamedNode(AIA + "mentionOf"), entity, GRAPH),

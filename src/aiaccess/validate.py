@@ -20,6 +20,7 @@ from pyshacl import validate as shacl_validate
 from aiaccess.dataset import Assembled, assemble
 from aiaccess.namespaces import SH
 from aiaccess.resources import Resources, default_resources
+from aiaccess.turtle import parse_file
 
 _SH = rdflib.Namespace(SH)
 
@@ -79,9 +80,17 @@ def validate(resources: Resources | None = None) -> Report:
     True
     """
     res = resources or default_resources()
-    data = assemble(res)
+    return check(assemble(res), res)
+
+
+def check(data: Assembled, resources: Resources) -> Report:
+    """Check already assembled data against the shapes of ``resources``.
+
+    :raises DataSyntaxError: if the shapes file is malformed.
+    """
+    parse_file(resources.shapes, resources.relative(resources.shapes))
     graph = _rdflib_graph(data)
-    shapes = rdflib.Graph().parse(res.shapes, format="turtle")
+    shapes = rdflib.Graph().parse(resources.shapes, format="turtle")
     _, results, _ = shacl_validate(
         graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )

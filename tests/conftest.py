@@ -1,0 +1,29 @@
+"""Shared fixtures: the shipped dataset (assembled once) and disposable copies of it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from aiaccess.dataset import Assembled, assemble
+from aiaccess.resources import Resources, default_resources
+
+SHIPPED = default_resources()
+
+
+@pytest.fixture(scope="session")
+def assembled() -> Assembled:
+    """The shipped dataset, assembled once for read-only tests."""
+    return assemble(SHIPPED)
+
+
+@pytest.fixture
+def resources(tmp_path: Path) -> Resources:
+    """A private copy of seeds, ontology, data and queries that a test may break."""
+    root = tmp_path / "project"
+    for name in ("seeds", "ontology", "data", "queries"):
+        if (SHIPPED.root / name).is_dir():
+            shutil.copytree(SHIPPED.root / name, root / name)
+    return Resources(root)
