@@ -76,12 +76,16 @@ def test_every_serialization_holds_the_same_data(dist: Path) -> None:
 
 
 def test_article_graphs_are_named_after_their_slugs(dist: Path) -> None:
-    graphs = {q.graph_name.value for q in ox.parse(path=dist / "dataset.nq",
-                                                   format=ox.RdfFormat.N_QUADS)}
+    graphs = {
+        q.graph_name.value for q in ox.parse(path=dist / "dataset.nq", format=ox.RdfFormat.N_QUADS)
+    }
     base = "https://w3id.org/aiaccess/graph/"
     assert graphs == {
-        base + "ontology", base + "registry", base + "mentions",
-        base + "article/he-azure-china-openai", base + "article/en-azure-workaround",
+        base + "ontology",
+        base + "registry",
+        base + "mentions",
+        base + "article/he-azure-china-openai",
+        base + "article/en-azure-workaround",
         base + "article/zh-openai-china-api-ban",
         base + "article/fr-azure-openai-individual-developers",
         base + "article/vi-openai-bans-china-developers",
@@ -103,10 +107,12 @@ def test_void_counts_match_the_data(dist: Path) -> None:
 
 def test_void_names_endpoint_license_sources_and_dumps(dist: Path) -> None:
     text = (dist / "void.ttl").read_text()
-    for expected in ("void:sparqlEndpoint <https://w3id.org/aiaccess/sparql>",
-                     "<https://creativecommons.org/licenses/by/4.0/>",
-                     "<https://w3id.org/aiaccess/dataset.trig>",
-                     "article/fr-azure-openai-individual-developers"):
+    for expected in (
+        "void:sparqlEndpoint <https://w3id.org/aiaccess/sparql>",
+        "<https://creativecommons.org/licenses/by/4.0/>",
+        "<https://w3id.org/aiaccess/dataset.trig>",
+        "article/fr-azure-openai-individual-developers",
+    ):
         assert expected in text
 
 
@@ -118,8 +124,9 @@ def _break(resources: Resources, relative: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _assert_build_fails_and_keeps_dist(resources: Resources, tmp_path: Path,
-                                       error: type[AiaccessError], message: str) -> None:
+def _assert_build_fails_and_keeps_dist(
+    resources: Resources, tmp_path: Path, error: type[AiaccessError], message: str
+) -> None:
     """Build into a folder with an earlier build; the failure must not touch it."""
     out = tmp_path / "dist"
     out.mkdir()
@@ -134,15 +141,19 @@ def _assert_build_fails_and_keeps_dist(resources: Resources, tmp_path: Path,
 def test_quote_not_in_seed_fails_and_keeps_dist(resources: Resources, tmp_path: Path) -> None:
     _break(resources, EN_ARTICLE, "started on July 9th, 2024.", "started on July 10th, 2024.")
     _assert_build_fails_and_keeps_dist(
-        resources, tmp_path, EvidenceError,
-        r"en-azure-workaround.ttl: quote not found verbatim in seed en-azure-workaround: .*July 10th",
+        resources,
+        tmp_path,
+        EvidenceError,
+        r"en-azure-workaround.ttl: quote not found verbatim in seed en-azure-workaround: "
+        r".*July 10th",
     )
 
 
 def test_untagged_quote_fails_and_keeps_dist(resources: Resources, tmp_path: Path) -> None:
-    _break(resources, EN_ARTICLE, "started on July 9th, 2024.\"@en", "started on July 9th, 2024.\"")
-    _assert_build_fails_and_keeps_dist(resources, tmp_path, EvidenceError,
-                                       r"quote must be tagged @en \(the article's language\)")
+    _break(resources, EN_ARTICLE, 'started on July 9th, 2024."@en', 'started on July 9th, 2024."')
+    _assert_build_fails_and_keeps_dist(
+        resources, tmp_path, EvidenceError, r"quote must be tagged @en \(the article's language\)"
+    )
 
 
 def test_malformed_turtle_names_file_and_line(resources: Resources, tmp_path: Path) -> None:
@@ -150,14 +161,19 @@ def test_malformed_turtle_names_file_and_line(resources: Resources, tmp_path: Pa
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines.insert(20, "this is not turtle .\n")
     path.write_text("".join(lines), encoding="utf-8")
-    _assert_build_fails_and_keeps_dist(resources, tmp_path, DataSyntaxError,
-                                       r"^data/articles/en-azure-workaround.ttl:21:\d+: Turtle syntax error")
+    _assert_build_fails_and_keeps_dist(
+        resources,
+        tmp_path,
+        DataSyntaxError,
+        r"^data/articles/en-azure-workaround.ttl:21:\d+: Turtle syntax error",
+    )
 
 
 def test_wrong_date_datatype_fails_shacl(resources: Resources, tmp_path: Path) -> None:
     _break(resources, EN_ARTICLE, '"2024-07-09"^^xsd:date', '"July 9th, 2024"')
-    _assert_build_fails_and_keeps_dist(resources, tmp_path, ValidationFailed,
-                                       "openai-api-restriction-china")
+    _assert_build_fails_and_keeps_dist(
+        resources, tmp_path, ValidationFailed, "openai-api-restriction-china"
+    )
 
 
 def test_missing_label_language_tag_fails_shacl(resources: Resources, tmp_path: Path) -> None:

@@ -31,13 +31,13 @@ def test_shipped_seeds_match_their_checksums() -> None:
 def test_edited_seed_is_refused(resources: Resources) -> None:
     path = resources.seeds / SEED_NAMES[3]
     path.write_bytes(path.read_bytes().replace(b"21 octobre", b"22 octobre"))
-    with pytest.raises(SeedError, match="003_4cf94626ceaffd92.txt: seed differs from its checksum"):
+    with pytest.raises(SeedError, match=r"003_4cf94626ceaffd92\.txt: seed differs from its checksum"):
         seeds.verify(resources.seeds)
 
 
 def test_unlisted_seed_is_refused(resources: Resources) -> None:
     (resources.seeds / "005_extra.txt").write_text("new", encoding="utf-8")
-    with pytest.raises(SeedError, match="005_extra.txt: seed is not listed"):
+    with pytest.raises(SeedError, match=r"005_extra\.txt: seed is not listed"):
         seeds.verify(resources.seeds)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
+import rdflib.collection
 from pyshacl import validate as shacl_validate
 
 from aiaccess.dataset import Assembled, assemble
@@ -122,6 +123,17 @@ def _violations(results: rdflib.Graph, data: Assembled) -> list[Violation]:
             )
         )
     return sorted(found, key=lambda v: (v.focus, v.path or "", v.message))
+
+
+def _path_name(results: rdflib.Graph, path: rdflib.term.Node | None) -> str | None:
+    """Return a result path as an IRI, or its alternatives joined by ``|``."""
+    if path is None or isinstance(path, rdflib.URIRef):
+        return None if path is None else str(path)
+    alternatives = results.value(path, _SH.alternativePath)
+    if alternatives is None:
+        return "(complex path)"
+    members = rdflib.collection.Collection(results, alternatives)
+    return "|".join(_short(str(m)) for m in members)
 
 
 def _files_by_subject(data: Assembled) -> dict[str, set[str]]:
