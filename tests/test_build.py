@@ -179,3 +179,18 @@ def test_wrong_date_datatype_fails_shacl(resources: Resources, tmp_path: Path) -
 def test_missing_label_language_tag_fails_shacl(resources: Resources, tmp_path: Path) -> None:
     _break(resources, "data/registry.ttl", 'rdfs:label "21Vianet"@en', 'rdfs:label "21Vianet"')
     _assert_build_fails_and_keeps_dist(resources, tmp_path, ValidationFailed, "org/21vianet")
+
+
+def test_undated_event_without_reason_fails_shacl(resources: Resources, tmp_path: Path) -> None:
+    zh = "data/articles/zh-openai-china-api-ban.ttl"
+    _break(resources, zh, '    schema:startDate "2023-11-18"^^xsd:date ;\n', "")
+    path = resources.root / zh
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = lines.index("event:sam-altman-ousted-2023 a aia:Event ;\n")
+    note = next(i for i in range(start, len(lines)) if lines[i].startswith("    aia:note "))
+    del lines[note]
+    path.write_text("".join(lines), encoding="utf-8")
+    _assert_build_fails_and_keeps_dist(
+        resources, tmp_path, ValidationFailed,
+        r"(?s)event/sam-altman-ousted-2023>.*an aia:note explaining why its date is not given",
+    )

@@ -31,7 +31,8 @@ def test_shipped_seeds_match_their_checksums() -> None:
 def test_edited_seed_is_refused(resources: Resources) -> None:
     path = resources.seeds / SEED_NAMES[3]
     path.write_bytes(path.read_bytes().replace(b"21 octobre", b"22 octobre"))
-    with pytest.raises(SeedError, match=r"003_4cf94626ceaffd92\.txt: seed differs from its checksum"):
+    message = r"003_4cf94626ceaffd92\.txt: seed differs from its checksum"
+    with pytest.raises(SeedError, match=message):
         seeds.verify(resources.seeds)
 
 
