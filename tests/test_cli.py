@@ -1,0 +1,86 @@
+"""``aiaccess build`` and ``aiaccess validate`` from the command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from aiaccess.resources import Resources
+
+
+def run(
+    *args: str, cwd: Path | None = None, root: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed CLI in a fresh interpreter, optionally over another resource root."""
+    env = dict(os.environ)
+    code = "import sys; from aiaccess.cli import main; sys.exit(main())"
+    if root is not None:
+        code = (
+            "import sys, aiaccess.resources as r; from pathlib import Path; "
+            f"r.default_resources = lambda: r.Resources(Path({str(root)!r})); "
+            "from aiaccess.cli import main; sys.exit(main())"
+        )
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        check=False,
+    )
+
+
+def test_validate_reports_conformance() -> None:
+    result = run("validate")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Conforms: ") and result.stdout.endswith(" 0 violations.\n")
+
+
+def test_build_lists_written_files(tmp_path: Path) -> None:
+    result = run("build", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == f"wrote {tmp_path / 'out' / 'SHA256SUMS'}"
+
+
+def test_validate_groups_violations_by_resource_and_file(resources: Resources) -> None:
+    registry = resources.registry
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace(
+            'rdfs:label "21Vianet"@en', 'rdfs:label "21Vianet"'
+        ),
+        encoding="utf-8",
+    )
+    result = run("validate", root=resources.root)
+    assert result.returncode == 1
+    assert "<https://w3id.org/aiaccess/id/org/21vianet>  [data/registry.ttl]" in result.stdout
+    assert "label: An entity needs" in result.stdout or "label:" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_quote_is_one_line_error_and_exit_1(resources: Resources, tmp_path: Path) -> None:
+    path = resources.root / "data/articles/fr-azure-openai-individual-developers.ttl"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "à compter du 21 octobre", "à compter du 22 octobre"
+        ),
+        encoding="utf-8",
+    )
+    result = run("build", "--out", str(tmp_path / "out"), root=resources.root)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("Error: data/articles/fr-azure-openai-individual-developers.ttl: ")
+    assert "22 octobre" in lines[0]
+    assert not (tmp_path / "out").exists()
+
+
+def test_syntax_error_names_file_and_line(resources: Resources) -> None:
+    resources.registry.write_text(
+        "@prefix x: <http://x/> .\nx:a x:b x:c .\nx:c x:d\n", encoding="utf-8"
+    )
+    result = run("validate", root=resources.root)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: data/registry.ttl:3:")
+    assert "Turtle syntax error" in result.stderr
