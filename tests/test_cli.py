@@ -78,7 +78,8 @@ def test_bad_quote_is_one_line_error_and_exit_1(resources: Resources, tmp_path: 
 
 def test_syntax_error_names_file_and_line(resources: Resources) -> None:
     resources.registry.write_text(
-        "@prefix x: <http://x/> .\nx:a x:b x:c .\nx:c x:d\n", encoding="utf-8"
+        "@prefix x: <http://x/> .\nx:a x:b x:c .\nx:d x:e x:f x:g .\nx:h x:i x:j .\n",
+        encoding="utf-8",
     )
     result = run("validate", root=resources.root)
     assert result.returncode == 1
