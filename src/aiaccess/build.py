@@ -38,7 +38,7 @@ def build(out: Path, resources: Resources | None = None) -> list[Path]:
     report = check(data, res)
     if not report.conforms:
         raise ValidationFailed(f"the dataset does not conform to the shapes:\n{report.text()}")
-    writers = _writers(data, res)
+    writers = artifacts(data, res)
     out = out.resolve()
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -53,8 +53,11 @@ def build(out: Path, resources: Resources | None = None) -> list[Path]:
     return [out / name for name in [*writers, CHECKSUMS]]
 
 
-def _writers(data: Assembled, res: Resources) -> dict[str, Callable[[], bytes]]:
-    """Return each artifact's file name and the function producing its bytes."""
+def artifacts(data: Assembled, res: Resources) -> dict[str, Callable[[], bytes]]:
+    """Return each artifact's file name and the function producing its bytes.
+
+    Public so that the server can offer byte-identical downloads without a build.
+    """
     triples = sorted({q.triple for q in data.quads}, key=str)
     return {
         "dataset.trig": lambda: _serialize(data.quads, ox.RdfFormat.TRIG),

@@ -8,9 +8,10 @@ exit status 1; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import click
 
@@ -82,3 +83,268 @@ def validate() -> None:
     click.echo(report.text())
     if not report.conforms:
         raise SystemExit(1)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on (0: any free).")
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="On-disk Oxigraph store, created from the packaged data if missing.",
+)
+@click.option("--base-url", help="Public URL of this server [default: the URL it listens on].")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds a query may run.")
+@click.option("--allow-service", multiple=True, metavar="URL", help="Allow SERVICE to URL.")
+@click.option("--workers", type=click.IntRange(1), help="Query processes [default: cores, min 2].")
+@click.option(
+    "--max-query-length", default=50_000, show_default=True, help="Longest query, in characters."
+)
+@click.option(
+    "--max-body-bytes", default=1_048_576, show_default=True, help="Largest request body."
+)
+@click.option(
+    "--max-result-bytes", default=33_554_432, show_default=True, help="Largest query result."
+)
+@click.option(
+    "--max-concurrent-queries",
+    default=32,
+    show_default=True,
+    help="Queries running or waiting at once; more are answered 503.",
+)
+@click.option(
+    "--cors-origin", multiple=True, default=["*"], show_default=True, help="Origin CORS allows."
+)
+@click.option("--no-cors", is_flag=True, help="Send no CORS headers.")
+@click.option("--access-log", is_flag=True, help="Log every request.")
+@reports_errors
+def serve(
+    host: str,
+    port: int,
+    store: Path | None,
+    base_url: str | None,
+    timeout: float,
+    allow_service: tuple[str, ...],
+    workers: int | None,
+    max_query_length: int,
+    max_body_bytes: int,
+    max_result_bytes: int,
+    max_concurrent_queries: int,
+    cors_origin: tuple[str, ...],
+    no_cors: bool,
+    access_log: bool,
+) -> None:
+    """Serve the dataset: a read-only SPARQL endpoint at /sparql, Linked Data for
+    every https://w3id.org/aiaccess/ IRI, and the downloads (/dataset.ttl, …).
+
+    SERVICE is refused unless --allow-service names the endpoint; a query running
+    past --timeout is stopped and answered 503. Stops on Ctrl-C or SIGTERM.
+
+    Example: aiaccess serve --port 8000 --base-url https://example.org/aiaccess/
+    """
+    from aiaccess.server.limits import Limits
+    from aiaccess.server.runner import serve as run_server
+    from aiaccess.server.settings import Settings, default_workers
+
+    limits = Limits(
+        timeout=timeout,
+        query_length=max_query_length,
+        body_bytes=max_body_bytes,
+        result_bytes=max_result_bytes,
+        concurrent_queries=max_concurrent_queries,
+    )
+    try:
+        settings = Settings(
+            base_url=base_url or "http://localhost/",
+            workers=workers or default_workers(),
+            allow_service=allow_service,
+            cors_origins=() if no_cors else cors_origin,
+            store=store,
+            limits=limits,
+        )
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    run_server(settings, host, port, click.echo, access_log, base_url_given=base_url is not None)
+
+
+@main.command()
+@click.option("--to", "store", required=True, metavar="URL", help="Graph Store Protocol URL.")
+@click.option("--user", envvar="AIACCESS_USER", help="User for HTTP auth [env: AIACCESS_USER].")
+@click.option("--password", envvar="AIACCESS_PASSWORD", help="Password [env: AIACCESS_PASSWORD].")
+@click.option("--auth", type=click.Choice(["basic", "digest"]), default="basic", show_default=True)
+@click.option(
+    "--graph-param",
+    default="graph",
+    show_default=True,
+    help="Query parameter naming the graph (Virtuoso: graph-uri).",
+)
+@click.option(
+    "--format",
+    "rdf_format",
+    type=click.Choice(["n-triples", "turtle"]),
+    default="n-triples",
+    show_default=True,
+    help="Serialization sent to the store.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    default=3,
+    show_default=True,
+    help="Retries of a transient failure (no connection, timeout, 5xx, 429).",
+)
+@click.option("--timeout", default=60.0, show_default=True, help="Seconds per HTTP request.")
+@click.option(
+    "--query-endpoint",
+    metavar="URL",
+    help="SPARQL endpoint for the count check [default: read each graph back].",
+)
+@reports_errors
+def publish(
+    store: str,
+    user: str | None,
+    password: str | None,
+    auth: str,
+    graph_param: str,
+    rdf_format: str,
+    retries: int,
+    timeout: float,
+    query_endpoint: str | None,
+) -> None:
+    """Publish the dataset to a triple store speaking the SPARQL 1.1 Graph Store
+    HTTP Protocol: one PUT per named graph, each replacing that graph, then a
+    check that the store holds as many triples in each graph as the dataset.
+
+    A graph is listed as published only once the store has confirmed it.
+
+    \b
+    Examples:
+      aiaccess publish --to http://127.0.0.1:7878/store
+      AIACCESS_PASSWORD=dba aiaccess publish --user dba --auth digest \\
+        --graph-param graph-uri --to http://127.0.0.1:8890/sparql-graph-crud-auth
+    """
+    from aiaccess.dataset import assemble
+    from aiaccess.publish import Published, Target, credentials
+    from aiaccess.publish import publish as run_publish
+
+    target = Target(
+        store,
+        graph_param=graph_param,
+        credentials=credentials(user, password, auth),
+        retries=retries,
+        timeout_s=timeout,
+        rdf_format=rdf_format,
+        query_endpoint=query_endpoint,
+    )
+    quads = assemble().quads
+    done: list[Published] = []
+    try:
+        hidden = not sys.stderr.isatty()
+        with click.progressbar(
+            length=len(quads), label="Publishing", file=sys.stderr, hidden=hidden
+        ) as bar:
+
+            def confirmed(graph: Published) -> None:
+                done.append(graph)
+                bar.update(graph.triples)
+
+            report = run_publish(quads, target, confirmed)
+    finally:
+        for graph in done:
+            click.echo(f"published <{graph.graph}>: {graph.triples} triples")
+    click.echo(f"verified: the store holds {report.triples} triples in {len(report.graphs)} graphs")
+
+
+@main.command()
+@click.option(
+    "--markdown", is_flag=True, help="Print docs/queries.md (headers and sample answers) instead."
+)
+@reports_errors
+def queries(markdown: bool) -> None:
+    """List the canned queries: name, parameters and the question each answers.
+
+    Run one with: aiaccess query NAME
+
+    Examples:
+
+        aiaccess queries
+
+        aiaccess queries --markdown > docs/queries.md
+    """
+    from aiaccess.catalog import catalog
+    from aiaccess.catalog import markdown as docs
+
+    if markdown:
+        click.echo(docs(), nl=False)
+        return
+    for name, canned in catalog().items():
+        params = ", ".join(f"{p.name}={p.default}" for p in canned.parameters)
+        click.echo(f"{name}  [{params}]\n    {canned.question}")
+
+
+@main.command()
+@click.argument("name", metavar="NAME|FILE.rq")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a parameter of the query; repeat for several.",
+)
+@click.option("--lang", help="Language of names and labels (the lang parameter) [default: en].")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml"]),
+    default="table",
+    show_default=True,
+    help="A readable table, or standard SPARQL 1.1 results (json, xml, csv, tsv).",
+)
+@click.option("--endpoint", metavar="URL", help="Ask this SPARQL 1.1 endpoint instead.")
+@reports_errors
+def query(
+    name: str, params: tuple[str, ...], lang: str | None, fmt: str, endpoint: str | None
+) -> None:
+    """Run a canned query by NAME (see: aiaccess queries), or a .rq FILE, and print
+    the results.
+
+    IRI parameters take a full IRI or kind/slug, such as org/openai. Without
+    --endpoint the query runs on the packaged dataset.
+
+    Examples:
+
+        aiaccess query timeline
+
+        aiaccess query entity-profile --param entity=org/openai --lang en
+
+        aiaccess query migration-offers --format json
+
+        aiaccess query my-question.rq --endpoint http://localhost:7878/query
+    """
+    from aiaccess.sparql import run_query, serialize_query
+
+    bound = _parameters(params, lang)
+    if fmt == "table":
+        click.echo(run_query(name, endpoint=endpoint, **bound).table())
+        return
+    click.echo(serialize_query(name, fmt, endpoint=endpoint, **bound), nl=False)
+
+
+def _parameters(params: tuple[str, ...], lang: str | None) -> dict[str, Any]:
+    """Read ``--param name=value`` options (and ``--lang``) into a dictionary."""
+    from aiaccess.errors import ParameterError
+
+    bound: dict[str, Any] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(f"--param {item!r} is not NAME=VALUE")
+        if key.strip() in bound:
+            raise ParameterError(f"parameter {key.strip()!r} is given twice")
+        bound[key.strip()] = value
+    if lang is not None:
+        if "lang" in bound:
+            raise ParameterError("give the language with --lang or --param lang=…, not both")
+        bound["lang"] = lang
+    return bound

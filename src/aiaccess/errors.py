@@ -60,3 +60,7 @@ class UnknownQueryError(AiaccessError):
 
 class ParameterError(AiaccessError):
     """A query parameter is unknown or has a value of the wrong kind."""
+
+
+class PublishError(AiaccessError):
+    """A triple store could not be reached, refused a graph, or disagrees on the counts."""

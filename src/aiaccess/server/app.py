@@ -1,0 +1,162 @@
+"""The ASGI application: routes, error handling, CORS and the worker pool's lifetime.
+
+======================  =================================================
+``/sparql`` (``/``)     SPARQL 1.1 Protocol; service description or form
+``/``                   home page, or the VoID description in RDF
+``/dataset.ttl`` …      the dataset's files (:mod:`.downloads`)
+``/shapes``             303 to ``/shapes.ttl`` (the shapes are not in the store)
+``/<anything else>``    Linked Data for ``https://w3id.org/aiaccess/<…>``
+======================  =================================================
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pyoxigraph as ox
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from aiaccess import void
+from aiaccess.server import downloads, formats, html, linkeddata, sparql
+from aiaccess.server.cache import AnswerCache
+from aiaccess.server.description import describe
+from aiaccess.server.errors import HttpError, method_not_allowed
+from aiaccess.server.index import Index
+from aiaccess.server.negotiation import languages
+from aiaccess.server.pool import WorkerPool
+from aiaccess.server.settings import Settings
+from aiaccess.server.snapshot import MEDIA_TYPES, Snapshot, load
+from aiaccess.server.worker import Options
+
+log = logging.getLogger("aiaccess.server")
+
+ANY_METHOD: tuple[str, ...] = ()
+"""Routes take every method; each endpoint answers 405 itself, with its own message."""
+
+
+def create_app(settings: Settings, snapshot: Snapshot | None = None) -> Starlette:
+    """Return the application serving ``snapshot`` (by default, the packaged dataset).
+
+    The worker processes start with the application's lifespan and stop with it.
+
+    :raises AiaccessError: if the packaged data is invalid.
+    :raises OSError: if the on-disk store cannot be opened.
+    """
+    snapshot = snapshot or load(settings.base_url, settings.store)
+    limits = settings.limits
+    options = Options(settings.allow_service, limits.result_bytes, settings.endpoint)
+    pool = WorkerPool(settings.workers, snapshot.source, options, limits.concurrent_queries)
+    files = {
+        name: downloads.Download.of(
+            name, MEDIA_TYPES.get(name, "text/plain"), body, snapshot.modified
+        )
+        for name, body in snapshot.files.items()
+    }
+    app = Starlette(
+        routes=_routes(files),
+        middleware=_middleware(settings),
+        exception_handlers={HttpError: _error},
+        lifespan=functools.partial(_lifespan, pool=pool),
+    )
+    index = Index(
+        [*snapshot.quads, *(ox.Quad(t.subject, t.predicate, t.object) for t in snapshot.void)]
+    )
+    app.state.settings = settings
+    app.state.pool = pool
+    app.state.linked_data = linkeddata.LinkedData(index, settings.endpoint, limits.cache_bytes // 4)
+    app.state.void = snapshot.void
+    app.state.downloads = sorted(files)
+    app.state.sparql = sparql.Endpoint(
+        pool,
+        AnswerCache(limits.cache_bytes),
+        limits,
+        describe(settings.endpoint, snapshot.quads, bool(settings.allow_service)),
+        sparql.query_form(settings.endpoint, sorted(files)),
+    )
+    return app
+
+
+def _routes(files: dict[str, downloads.Download]) -> list[Route]:
+    """Return the routes: endpoint, home, downloads, then Linked Data for every other path."""
+    return [
+        Route("/sparql", sparql.endpoint, methods=ANY_METHOD),
+        Route("/sparql/", sparql.endpoint, methods=ANY_METHOD),
+        Route("/", home, methods=ANY_METHOD),
+        Route("/shapes", shapes, methods=ANY_METHOD),
+        *(
+            Route("/" + name, functools.partial(downloads.serve, download=d), methods=ANY_METHOD)
+            for name, d in files.items()
+        ),
+        Route("/{path:path}", linkeddata.endpoint, methods=ANY_METHOD),
+    ]
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    """Return CORS for the configured origins (none: no middleware)."""
+    if not settings.cors_origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "HEAD", "POST"],
+            allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Modified-Since"],
+            expose_headers=["ETag", "Last-Modified", "Content-Length", "Vary", "Link"],
+            max_age=86400,
+        )
+    ]
+
+
+@asynccontextmanager
+async def _lifespan(app: Starlette, pool: WorkerPool) -> AsyncIterator[None]:
+    """Start the query workers with the application, and stop them with it."""
+    await pool.start()
+    if not pool.sandboxed and not app.state.settings.allow_service:
+        log.warning("query workers could not be cut off the network; relying on screening")
+    try:
+        yield
+    finally:
+        await pool.stop()
+
+
+async def _error(request: Request, error: Exception) -> Response:
+    """Answer an :class:`HttpError` with its status and one-line message."""
+    assert isinstance(error, HttpError)
+    return error.response()
+
+
+async def home(request: Request) -> Response:
+    """Answer ``/``: the home page for browsers, the VoID description for RDF clients."""
+    if request.method not in linkeddata.METHODS:
+        raise method_not_allowed(request.method, linkeddata.METHODS)
+    fmt = formats.choose(formats.PAGE, request.headers.get("accept"))
+    if fmt is formats.HTML:
+        body = _home_page(request).encode()
+    else:
+        body = formats.rdf_bytes(request.app.state.void, fmt)
+    return Response(body, 200, {"Vary": linkeddata.VARY}, fmt.content_type)
+
+
+def _home_page(request: Request) -> str:
+    """Return the HTML home page."""
+    data: linkeddata.LinkedData = request.app.state.linked_data
+    site = html.Site(
+        linkeddata.href, data.endpoint, languages(request.headers.get("accept-language"))
+    )
+    sections, files = data.home_sections(), request.app.state.downloads
+    return html.home(void.TITLE, void.DESCRIPTION, sections, data.index, site, files)
+
+
+async def shapes(request: Request) -> Response:
+    """Answer ``/shapes`` (the namespace of the SHACL shapes) with a redirect to the file."""
+    if request.method not in linkeddata.METHODS:
+        raise method_not_allowed(request.method, linkeddata.METHODS)
+    return RedirectResponse("/shapes.ttl", status_code=303)

@@ -1,0 +1,141 @@
+"""Running the application under uvicorn on a socket the caller chooses.
+
+:func:`serve` is what ``aiaccess serve`` calls: it binds first (port 0 picks a
+free port), reports the URL, and serves until Ctrl-C or SIGTERM, then stops
+the workers and returns normally. :func:`running` serves in a background
+thread for tests and benchmarks.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from types import FrameType
+
+import uvicorn
+from starlette.applications import Starlette
+
+from aiaccess.errors import AiaccessError
+from aiaccess.server.app import create_app
+from aiaccess.server.settings import Settings
+
+SHUTDOWN_SECONDS = 5
+"""How long requests in progress may take to finish once a stop is asked."""
+
+
+class AddressError(AiaccessError):
+    """The server cannot listen on the address asked for."""
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """Return a listening TCP socket on ``host``:``port`` (0: a free port).
+
+    :raises AddressError: if the address cannot be bound.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except (OSError, OverflowError) as error:
+        sock.close()
+        reason = getattr(error, "strerror", None) or str(error)
+        raise AddressError(f"cannot listen on {host}:{port}: {reason}") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    """Return the http URL a bound socket serves, ending in ``/``."""
+    host, port = sock.getsockname()[:2]
+    if host in ("0.0.0.0", "::"):
+        host = "localhost"
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def server(app: Starlette, access_log: bool = False) -> uvicorn.Server:
+    """Return a uvicorn server for ``app``."""
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=access_log,
+        timeout_graceful_shutdown=SHUTDOWN_SECONDS,
+        server_header=False,
+    )
+    return uvicorn.Server(config)
+
+
+def serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    report: Callable[[str], None] = print,
+    access_log: bool = False,
+    base_url_given: bool = False,
+) -> None:
+    """Serve until Ctrl-C or SIGTERM, then stop every worker and return.
+
+    :param base_url_given: keep ``settings.base_url``; otherwise it becomes the bound URL.
+    :raises AddressError: if the address cannot be bound.
+    :raises OSError: if the on-disk store cannot be opened.
+    :raises AiaccessError: if the data is invalid.
+    """
+    sock = bind(host, port)
+    url = url_of(sock)
+    if not base_url_given:
+        settings = replace(settings, base_url=url)
+    app = create_app(settings)
+    report(f"Serving aiaccess at {url} (SPARQL endpoint {url}sparql); press Ctrl-C to stop")
+    with _stop_quietly():
+        server(app, access_log).run(sockets=[sock])
+    sock.close()
+    report("Stopped.")
+
+
+@contextmanager
+def _stop_quietly() -> Iterator[None]:
+    """Let uvicorn's re-raised SIGINT/SIGTERM end the run without a traceback or error status."""
+
+    def ignore(signum: int, frame: FrameType | None) -> None:
+        """Accept the signal: uvicorn has already shut down."""
+
+    previous = {sig: signal.signal(sig, ignore) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextmanager
+def running(app: Starlette | Callable[[str], Starlette], host: str = "127.0.0.1") -> Iterator[str]:
+    """Serve ``app`` on a free port in a background thread; yield its URL; stop on exit.
+
+    :param app: the application, or a function making it from the URL it will be
+        served at (so its descriptions name the real port).
+    :raises RuntimeError: if the server does not start within a minute.
+    """
+    sock = bind(host, 0)
+    if not isinstance(app, Starlette):
+        app = app(url_of(sock))
+    instance = server(app)
+    thread = threading.Thread(target=instance.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not instance.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.01)
+    try:
+        yield url_of(sock)
+    finally:
+        instance.should_exit = True
+        thread.join()
+        sock.close()

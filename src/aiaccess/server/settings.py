@@ -1,0 +1,52 @@
+"""How one server instance is configured: where it is published and what it allows."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiaccess.server.limits import Limits
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def default_workers() -> int:
+    """Return the default number of query worker processes: one per core, at least two."""
+    return max(2, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a server instance needs besides its data."""
+
+    base_url: str = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}/"
+    """Public URL of the server, ending in ``/``; ``https://w3id.org/aiaccess/X`` is served at
+    ``base_url + X`` and the VoID and service descriptions point here."""
+    workers: int = field(default_factory=default_workers)
+    """Query worker processes; each holds its own copy of the store."""
+    allow_service: tuple[str, ...] = ()
+    """Remote endpoints a ``SERVICE`` clause may name; empty refuses every ``SERVICE``."""
+    cors_origins: tuple[str, ...] = ("*",)
+    """Origins allowed by CORS; empty turns CORS off."""
+    store: Path | None = None
+    """On-disk Oxigraph store to serve, created from the packaged data when missing."""
+    limits: Limits = field(default_factory=Limits)
+
+    def __post_init__(self) -> None:
+        """Normalize the base URL to end with a slash.
+
+        :raises ValueError: if the base URL is not http(s) or there are no workers.
+        """
+        if not self.base_url.startswith(("http://", "https://")):
+            raise ValueError(f"base URL must start with http:// or https://: {self.base_url!r}")
+        if not self.base_url.endswith("/"):
+            object.__setattr__(self, "base_url", self.base_url + "/")
+        if self.workers < 1:
+            raise ValueError("there must be at least one worker")
+
+    @property
+    def endpoint(self) -> str:
+        """Return the public URL of the SPARQL endpoint."""
+        return self.base_url + "sparql"

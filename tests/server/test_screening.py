@@ -1,0 +1,119 @@
+"""Screening a query's text: SERVICE endpoints found by parsing, dataset clauses."""
+
+from __future__ import annotations
+
+import pytest
+
+from aiaccess.server.errors import HttpError
+from aiaccess.server.screening import has_dataset_clause, keywords, screen, service_endpoints
+
+REMOTE = "http://example.org/sparql"
+
+
+def test_query_without_the_word_passes() -> None:
+    screen("SELECT * { ?s ?p ?o }", ())
+
+
+def test_service_in_a_string_is_not_a_service() -> None:
+    screen("SELECT * { ?s ?p 'SERVICE <http://example.org/> {}' }", ())
+
+
+def test_service_in_a_comment_is_not_a_service() -> None:
+    screen("SELECT * { ?s ?p ?o } # SERVICE <http://example.org/> {}", ())
+
+
+def test_service_in_an_iri_or_variable_is_not_a_service() -> None:
+    screen("SELECT ?service { ?service a <http://example.org/Service> }", ())
+
+
+def test_service_keyword_is_refused_by_default() -> None:
+    with pytest.raises(HttpError) as caught:
+        screen(f"SELECT * {{ SERVICE <{REMOTE}> {{ ?s ?p ?o }} }}", ())
+    assert (caught.value.status, caught.value.message) == (
+        400,
+        f"SERVICE is not allowed here (<{REMOTE}>): this endpoint makes no outbound requests",
+    )
+
+
+def test_lower_case_silent_service_is_refused() -> None:
+    with pytest.raises(HttpError):
+        screen(f"select * {{ service silent <{REMOTE}> {{ ?s ?p ?o }} }}", ())
+
+
+def test_service_nested_in_filter_exists_is_refused() -> None:
+    with pytest.raises(HttpError):
+        screen(f"ASK {{ FILTER EXISTS {{ SERVICE <{REMOTE}> {{ ?s ?p ?o }} }} }}", ())
+
+
+def test_service_hidden_after_less_than_string_is_refused() -> None:
+    """``1<'>'`` looks like an IRI ``<'>`` to a naive tokenizer, hiding what follows."""
+    query = f"SELECT * {{ FILTER(1<'>') SERVICE <{REMOTE}> {{ ?s ?p ?o }} FILTER('x'='x') }}"
+    with pytest.raises(HttpError):
+        screen(query, ())
+
+
+def test_allowed_endpoint_passes() -> None:
+    screen(f"SELECT * {{ SERVICE <{REMOTE}> {{ ?s ?p ?o }} }}", (REMOTE,))
+
+
+def test_allowed_endpoint_by_prefixed_name_passes() -> None:
+    query = "PREFIX ex: <http://example.org/> SELECT * { SERVICE ex:sparql { ?s ?p ?o } }"
+    screen(query, (REMOTE,))
+
+
+def test_relative_endpoint_is_resolved_against_base() -> None:
+    query = "BASE <http://example.org/> SELECT * { SERVICE <sparql> { ?s ?p ?o } }"
+    assert service_endpoints(query) == [REMOTE]
+
+
+def test_other_endpoint_is_refused_naming_the_allowed_ones() -> None:
+    with pytest.raises(HttpError) as caught:
+        screen("SELECT * { SERVICE <http://internal/> { ?s ?p ?o } }", (REMOTE,))
+    assert caught.value.message == (
+        f"SERVICE <http://internal/> is not allowed; allowed endpoints: <{REMOTE}>"
+    )
+
+
+def test_variable_endpoint_is_refused_even_with_an_allowlist() -> None:
+    with pytest.raises(HttpError) as caught:
+        screen("SELECT * { SERVICE ?where { ?s ?p ?o } }", (REMOTE,))
+    assert caught.value.message.startswith("SERVICE a variable endpoint is not allowed")
+
+
+def test_unparsable_query_mentioning_service_is_refused_with_an_allowlist() -> None:
+    with pytest.raises(HttpError) as caught:
+        screen("SELECT * { << ?s ?p ?o >> ?q 'service' }", (REMOTE,))
+    assert caught.value.message.startswith("the query contains the word SERVICE")
+
+
+def test_unparsable_query_mentioning_service_goes_to_the_engine_by_default() -> None:
+    screen("SELECT * { << ?s ?p ?o >> ?q 'service' }", ())
+
+
+def test_relative_endpoint_is_resolved_against_the_service_base() -> None:
+    assert service_endpoints(
+        "SELECT * { SERVICE <sparql> { ?s ?p ?o } }", "http://example.org/"
+    ) == [REMOTE]
+
+
+def test_default_prefixes_resolve_in_service_endpoints() -> None:
+    assert service_endpoints("SELECT * { SERVICE schema:x { ?s ?p ?o } }") == [
+        "https://schema.org/x"
+    ]
+
+
+def test_keywords_skip_strings_iris_comments_variables_and_prefixed_names() -> None:
+    query = 'SELECT ?from ex:FROM { <urn:FROM> ?p \'FROM\', """FROM""" } # FROM'
+    assert list(keywords(query)) == ["SELECT"]
+
+
+def test_from_clause_is_a_dataset_clause() -> None:
+    assert has_dataset_clause("SELECT * FROM <http://g/> { ?s ?p ?o }")
+
+
+def test_from_after_construct_template_is_a_dataset_clause() -> None:
+    assert has_dataset_clause("CONSTRUCT { ?s ?p ?o } FROM <http://g/> WHERE { ?s ?p ?o }")
+
+
+def test_from_in_a_string_is_not_a_dataset_clause() -> None:
+    assert not has_dataset_clause("SELECT * { ?s ?p 'FROM <http://g/>' }")

@@ -1,0 +1,154 @@
+"""``aiaccess serve`` as a user runs it: a subprocess that prints its URL and stops cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+COUNT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+
+
+@contextmanager
+def serve(*options: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """Start ``aiaccess serve`` on a free port; yield the process and its URL once ready."""
+    command = [sys.executable, "-c", "from aiaccess.cli import main; main()", "serve"]
+    process = subprocess.Popen(
+        [*command, "--port", "0", *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("Serving aiaccess at http://127.0.0.1:"), line
+        url = line.split()[3]
+        wait_until_answering(url)
+        yield process, url
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+
+
+def wait_until_answering(url: str) -> None:
+    """Wait until the server answers a query (its workers have started)."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(url + "sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200:
+                return
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, "the server never answered"
+            time.sleep(0.05)
+
+
+def children(pid: int) -> list[int]:
+    """Return the ids of the processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Tell whether process ``pid`` exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def count(url: str) -> str:
+    """Return the number of statements the server holds, as CSV text."""
+    headers = {"accept": "text/csv"}
+    return httpx.get(url + "sparql", params={"query": COUNT}, headers=headers).text
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_stops_cleanly_and_takes_its_workers_along(stop: signal.Signals) -> None:
+    with serve("--workers", "2") as (process, _):
+        workers = children(process.pid)
+        assert len(workers) == 2
+        process.send_signal(stop)
+        out, _ = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert out.strip().endswith("Stopped.")
+    assert not any(alive(pid) for pid in workers)
+
+
+def test_store_is_created_then_reused(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    with serve("--workers", "1", "--store", str(store)) as (process, url):
+        first = count(url)
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    assert "creating the store" in err
+    assert any(store.iterdir())
+    with serve("--workers", "1", "--store", str(store)) as (process, url):
+        second = count(url)
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    assert "creating the store" not in err
+    assert first == second and first.startswith("n\r\n")
+
+
+def test_base_url_is_used_in_the_descriptions() -> None:
+    with serve("--workers", "1", "--base-url", "https://example.org/kg") as (process, url):
+        void = httpx.get(url + "void.ttl").text
+        process.send_signal(signal.SIGTERM)
+    assert "<https://example.org/kg/sparql>" in void
+
+
+def test_bad_base_url_is_a_usage_error() -> None:
+    command = [sys.executable, "-c", "from aiaccess.cli import main; main()", "serve"]
+    done = subprocess.run([*command, "--base-url", "ftp://x"], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "base URL must start with http:// or https://" in done.stderr
+
+
+def test_busy_port_is_a_one_line_error() -> None:
+    with serve("--workers", "1") as (process, url):
+        port = url.rsplit(":", 1)[1].strip("/")
+        command = [sys.executable, "-c", "from aiaccess.cli import main; main()", "serve"]
+        done = subprocess.run([*command, "--port", port], capture_output=True, text=True)
+        process.send_signal(signal.SIGTERM)
+    assert done.returncode == 1
+    assert done.stderr == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+
+
+def test_option_defaults_are_the_library_defaults() -> None:
+    from aiaccess.cli import serve as command
+    from aiaccess.server.limits import Limits
+
+    defaults = {param.name: param.default for param in command.params}
+    limits = Limits()
+    assert (
+        defaults["timeout"],
+        defaults["max_query_length"],
+        defaults["max_body_bytes"],
+        defaults["max_result_bytes"],
+        defaults["max_concurrent_queries"],
+    ) == (
+        limits.timeout,
+        limits.query_length,
+        limits.body_bytes,
+        limits.result_bytes,
+        limits.concurrent_queries,
+    )

@@ -1,0 +1,809 @@
+"""Every canned query on the shipped dataset, against what the five seed articles say.
+
+Each expectation cites the seed sentence it comes from. Lists that a query
+gathers with GROUP_CONCAT are compared as sets: SPARQL leaves their order to
+the engine.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+import pytest
+
+from aiaccess.dataset import Assembled
+from aiaccess.namespaces import ID
+from aiaccess.resources import default_resources
+from aiaccess.sparql import Value, run_query
+
+ALL = {"en", "fr", "he", "vi", "zh"}
+RESTRICTION = ID + "policy/openai-api-restriction-china"
+AZURE_ROUTE = ID + "policy/azure-openai-china-route"
+AZURE_END = ID + "policy/azure-openai-individual-developers-end"
+VPN_ROUTE = ID + "policy/openai-vpn-access-route-china"
+REVENUE_SHARE = ID + "relation/microsoft-openai-revenue-share"
+APPROVED_LLMS = ID + "quantity/china-approved-llms"
+SEEDS = {
+    "en": "001_3dd36336cd19a7fe.txt",
+    "fr": "003_4cf94626ceaffd92.txt",
+    "he": "000_b6cc69f0c4440825.txt",
+    "vi": "004_ebfed251716e06e4.txt",
+    "zh": "002_4e34bc0a721c555f.txt",
+}
+
+Row = dict[str, Value]
+
+
+@pytest.fixture(scope="module")
+def shipped(assembled: Assembled) -> ox.Store:
+    """The shipped dataset in one store, shared by the read-only tests of this module."""
+    store = ox.Store()
+    store.bulk_extend(assembled.quads)
+    return store
+
+
+def rows(store: ox.Store, name: str, **params: object) -> list[Row]:
+    """Run a canned query and return its rows as Python values."""
+    return run_query(name, store=store, **params).rows
+
+
+def listed(value: Value) -> set[str]:
+    """Split a gathered list (``a, b``) into a set."""
+    return {item.strip() for item in str(value or "").split(",") if item.strip()}
+
+
+def where(found: list[Row], **match: object) -> list[Row]:
+    """Return the rows whose columns equal ``match``."""
+    return [row for row in found if all(row[k] == v for k, v in match.items())]
+
+
+def one(found: list[Row], **match: object) -> Row:
+    """Return the single row whose columns equal ``match``."""
+    matching = where(found, **match)
+    assert len(matching) == 1, f"{len(matching)} rows match {match}"
+    return matching[0]
+
+
+# --- timeline ---------------------------------------------------------------
+
+
+def test_timeline_orders_dated_facts_then_yearless_ones(shipped: ox.Store) -> None:
+    dates = [row["date"] for row in rows(shipped, "timeline")]
+    dated = [d for d in dates if not str(d).startswith("--")]
+    assert dates == dated + sorted(d for d in dates if str(d).startswith("--"))
+    assert dated == sorted(dated)
+    assert dates[:3] == ["2022", "2023-11-18", "2024-01"]
+
+
+def test_timeline_dates_the_restriction_by_its_most_precise_source(shipped: ox.Store) -> None:
+    # en: "OpenAI's API restriction in China started on July 9th, 2024."
+    # he: "החל מה-9 ביולי" (from 9 July, no year); zh: "7月9号之后" (resolved to 2024)
+    row = one(rows(shipped, "timeline"), fact=RESTRICTION)
+    assert (row["date"], row["change"], row["actors"]) == ("2024-07-09", "start", "OpenAI")
+    assert set(str(row["stated"]).split("; ")) == {
+        "en: 2024-07-09",
+        "he: --07-09",
+        "zh: 2024-07-09",
+    }
+    assert listed(row["sources"]) == ALL
+
+
+def test_timeline_puts_yearless_dates_last_by_month_and_day(shipped: ox.Store) -> None:
+    # fr: "à compter du 21 octobre"; he: VPN users cut off "מה-9 ביולי" (no year)
+    found = rows(shipped, "timeline")
+    assert [(r["date"], r["fact"], r["change"]) for r in found[-2:]] == [
+        ("--07-09", VPN_ROUTE, "end"),
+        ("--10-21", AZURE_END, "start"),
+    ]
+    assert found[-1]["stated"] == "fr: --10-21"
+    assert found[-1]["actors"] == "Microsoft"
+
+
+def test_timeline_has_the_dated_events_of_the_chinese_article(shipped: ox.Store) -> None:
+    # zh: "2023年11月18日,...Sam Altman被扫地出门"; "今年1月接受CNBC采访"; "6月13日"
+    found = rows(shipped, "timeline")
+    assert one(found, fact=ID + "event/sam-altman-ousted-2023")["date"] == "2023-11-18"
+    assert one(found, fact=ID + "event/paul-nakasone-cnbc-interview")["date"] == "2024-01"
+    joins = one(found, fact=ID + "event/paul-nakasone-joins-openai")
+    assert (joins["date"], joins["actors"], joins["sources"]) == (
+        "2024-06-13",
+        "Paul Nakasone",
+        "zh",
+    )
+    assert one(found, fact=ID + "relation/openai-in-q-tel-co-investment-2022")["date"] == "2022"
+
+
+# --- access restrictions ----------------------------------------------------
+
+
+def test_access_restriction_of_openai_as_each_source_states_it(shipped: ox.Store) -> None:
+    found = where(rows(shipped, "access-restrictions"), restriction=RESTRICTION)
+    assert {row["language"] for row in found} == ALL
+    assert {(row["actor"], row["service"]) for row in found} == {("OpenAI", "OpenAI API")}
+    starts = {row["language"]: row["start"] for row in found}
+    assert starts == {
+        "en": "2024-07-09",
+        "fr": None,
+        "he": "--07-09",
+        "vi": None,
+        "zh": "2024-07-09",
+    }
+    # vi: "gồm cả Trung Quốc đại lục và Hồng Kông" (including mainland China and Hong Kong)
+    by_language = {row["language"]: row for row in found}
+    assert listed(by_language["vi"]["jurisdictions"]) == {"Mainland China", "Hong Kong"}
+    # he: "ניתוק הגישה גם למשתמשים ב-VPN" (access cut off for VPN users too)
+    assert "VPN users" in listed(by_language["he"]["audiences"])
+
+
+def test_access_restriction_on_individual_developers_spares_enterprises(shipped: ox.Store) -> None:
+    # fr: "la cessation des services Azure OpenAI pour les développeurs individuels situés en
+    # Chine continentale, à compter du 21 octobre" ... "restera accessible aux clients d'entreprise"
+    row = one(rows(shipped, "access-restrictions"), restriction=AZURE_END)
+    assert row == {
+        "restriction": AZURE_END,
+        "label": row["label"],
+        "actor": "Microsoft",
+        "service": "Azure OpenAI Service",
+        "jurisdictions": "Mainland China",
+        "audiences": "individual developers",
+        "spared": "enterprise customers",
+        "start": "--10-21",
+        "language": "fr",
+        "source": ID + "article/fr-azure-openai-individual-developers",
+    }
+
+
+# --- continued-access routes -------------------------------------------------
+
+
+def test_azure_route_as_four_sources_describe_it(shipped: ox.Store) -> None:
+    found = where(rows(shipped, "continued-access-routes"), route=AZURE_ROUTE)
+    by_language = {row["language"]: row for row in found}
+    assert set(by_language) == {"en", "fr", "he", "zh"}
+    assert {row["around"] for row in found} == {RESTRICTION}
+    # he: "מיקרוסופט אז'ור סין, המופעלת בשיתוף פעולה עם חברת הטכנולוגיה המקומית 21Vianet"
+    assert listed(by_language["he"]["operators"]) == {"21Vianet", "Microsoft"}
+    # zh: "只要从微软官方渠道选定代理商签署三方协议,就能用Azure企业账号自助申请Open AI服务"
+    assert "tripartite agreement" in str(by_language["zh"]["conditions"])
+    assert listed(by_language["zh"]["audiences"]) == {"enterprise customers"}
+
+
+def test_azure_route_is_narrowed_for_individual_developers_from_21_october(
+    shipped: ox.Store,
+) -> None:
+    row = one(rows(shipped, "continued-access-routes"), route=AZURE_ROUTE, language="fr")
+    assert (row["narrowed_by"], row["narrowed_from"], row["narrowed_for"]) == (
+        AZURE_END,
+        "--10-21",
+        "individual developers",
+    )
+    # fr: "permettant aux clients locaux éligibles d'accéder aux modèles hébergés dans des
+    # régions étrangères"
+    assert "eligible" in str(row["conditions"])
+
+
+def test_hong_kong_and_vpn_routes(shipped: ox.Store) -> None:
+    found = rows(shipped, "continued-access-routes")
+    # en: "Microsoft confirmed that it would continue to offer Azure OpenAI services to users in
+    # Hong Kong."
+    hong_kong = one(found, route=ID + "policy/azure-openai-hong-kong-route")
+    assert (hong_kong["jurisdictions"], hong_kong["operators"]) == ("Hong Kong", "Microsoft")
+    # he: VPN users were cut off when OpenAI left China "from 9 July"; en and zh give the year
+    vpn = one(found, route=VPN_ROUTE)
+    assert (vpn["language"], vpn["ended"]) == ("he", "--07-09")
+    assert (vpn["narrowed_by"], vpn["narrowed_from"]) == (RESTRICTION, "2024-07-09")
+    assert "VPN users" in listed(vpn["audiences"])
+
+
+# --- migration offers -------------------------------------------------------
+
+
+def test_migration_offers_ranked_by_free_tokens(shipped: ox.Store) -> None:
+    # vi: "Baidu đang cung cấp ... 50 triệu mã token miễn phí"; "SenseTime Group Inc. và
+    # Zhipu AI cũng đang lần lượt phát hành 50 triệu và 150 triệu mã token"
+    found = rows(shipped, "migration-offers")
+    assert [(r["provider"], r["free_tokens"]) for r in found] == [
+        ("Zhipu AI", 150_000_000),
+        ("Baidu", 50_000_000),
+        ("SenseTime Group Inc.", 50_000_000),
+        ("01.AI", None),
+        ("Alibaba Group", None),
+        ("Baichuan", None),
+        ("Tencent", None),
+    ]
+    assert {r["amount_from"] for r in found[:3]} == {"vi"}
+    assert {r["unit"] for r in found[:3]} == {"tokens"}
+
+
+def test_migration_offers_sources(shipped: ox.Store) -> None:
+    # he names Tencent, Baidu, Alibaba and Zhipu; vi names Zhipu AI, Alibaba, Baidu, Baichuan,
+    # 01.ai and SenseTime
+    sources = {r["provider"]: listed(r["sources"]) for r in rows(shipped, "migration-offers")}
+    assert sources == {
+        "Zhipu AI": {"he", "vi"},
+        "Baidu": {"he", "vi"},
+        "SenseTime Group Inc.": {"vi"},
+        "01.AI": {"vi"},
+        "Alibaba Group": {"he", "vi"},
+        "Baichuan": {"vi"},
+        "Tencent": {"he"},
+    }
+
+
+# --- corroboration ----------------------------------------------------------
+
+
+def test_corroboration_counts_sources_per_fact(shipped: ox.Store) -> None:
+    found = {row["fact"]: row for row in rows(shipped, "corroboration")}
+    expected = {
+        RESTRICTION: ALL,
+        AZURE_ROUTE: {"en", "fr", "he", "zh"},
+        ID + "event/openai-announces-api-restriction": {"en", "he", "vi", "zh"},
+        REVENUE_SHARE: {"en", "he"},
+        APPROVED_LLMS: {"en", "vi"},
+        ID + "relation/21vianet-operates-azure-china": {"he"},
+        AZURE_END: {"fr"},
+    }
+    for fact, languages in expected.items():
+        row = found[fact]
+        assert (row["count"], listed(row["languages"])) == (len(languages), languages), fact
+        assert row["status"] == ("corroborated" if len(languages) > 1 else "single source")
+
+
+def test_corroboration_lists_single_source_facts_after_the_others(shipped: ox.Store) -> None:
+    found = rows(shipped, "corroboration")
+    counts = [row["count"] for row in found]
+    assert counts == sorted(counts, reverse=True)
+    statuses = [row["status"] for row in found]
+    assert statuses == sorted(statuses)  # "corroborated" < "single source"
+    assert {row["count"] for row in found if row["status"] == "single source"} == {1}
+
+
+# --- source disagreements ----------------------------------------------------
+
+
+def test_disagreement_on_who_pays_whom(shipped: ox.Store) -> None:
+    # he: "OpenAI מקבלת 20% מכל הכנסה שמיקרוסופט מפיקה" (OpenAI receives 20% of Microsoft's revenue)
+    # en: "OpenAI pays Microsoft to offer its services on Azure"
+    found = where(rows(shipped, "source-disagreements"), fact=REVENUE_SHARE, aspect="direction")
+    stated = {row["language"]: set(str(row["stated"]).split("; ")) for row in found}
+    assert stated == {
+        "en": {"from OpenAI", "to Microsoft"},
+        "he": {"from Microsoft", "to OpenAI"},
+    }
+    quotes = {row["language"]: row["quotes"] for row in found}
+    assert "20%" in str(quotes["he"])
+    assert "OpenAI pays Microsoft" in str(quotes["en"])
+
+
+def test_disagreement_on_how_many_llms_were_approved(shipped: ox.Store) -> None:
+    # en: "approved more than a hundred local large language models"; vi: "117 được phê duyệt"
+    found = where(rows(shipped, "source-disagreements"), fact=APPROVED_LLMS, aspect="amount")
+    assert {row["language"]: row["stated"] for row in found} == {"en": "at least 100", "vi": "117"}
+    assert "more than a hundred" in str(one(found, language="en")["quotes"])
+
+
+def test_disagreement_on_the_restriction_date_and_territories(shipped: ox.Store) -> None:
+    found = where(rows(shipped, "source-disagreements"), fact=RESTRICTION)
+    dates = {r["language"]: r["stated"] for r in where(found, aspect="start date")}
+    assert dates == {"en": "2024-07-09", "he": "--07-09", "zh": "2024-07-09"}
+    places = {
+        r["language"]: set(str(r["stated"]).split("; "))
+        for r in found
+        if r["aspect"] == "jurisdictions"
+    }
+    assert places["vi"] == {"Mainland China", "Hong Kong"}
+    assert places["en"] == places["zh"] == {"China"}
+
+
+def test_no_disagreement_where_sources_agree(shipped: ox.Store) -> None:
+    found = rows(shipped, "source-disagreements")
+    agreed = {(ID + "relation/microsoft-openai-partnership"), (ID + "offer/zhipu-ai")}
+    assert not [row for row in found if row["fact"] in agreed]
+
+
+# --- relationships ----------------------------------------------------------
+
+
+def test_relationships_with_direction_and_percentage(shipped: ox.Store) -> None:
+    found = rows(shipped, "relationships")
+    # he: "מיקרוסופט אז'ור סין, המופעלת בשיתוף פעולה עם ... 21Vianet"
+    vianet = one(found, relation=ID + "relation/21vianet-operates-azure-china")
+    assert (vianet["kind"], vianet["from_party"], vianet["to_party"], vianet["service"]) == (
+        "Operating arrangement",
+        "21Vianet",
+        "Microsoft",
+        "Microsoft Azure China",
+    )
+    shares = {r["language"]: r for r in where(found, relation=REVENUE_SHARE)}
+    assert (shares["he"]["from_party"], shares["he"]["to_party"]) == ("Microsoft", "OpenAI")
+    assert shares["he"]["percent"] == Decimal(20)
+    assert (shares["en"]["from_party"], shares["en"]["to_party"], shares["en"]["percent"]) == (
+        "OpenAI",
+        "Microsoft",
+        None,
+    )
+
+
+def test_partnership_and_investment(shipped: ox.Store) -> None:
+    found = rows(shipped, "relationships")
+    partnership = where(found, relation=ID + "relation/microsoft-openai-partnership")
+    assert {r["language"] for r in partnership} == {"en", "he"}
+    assert {frozenset(listed(r["parties"])) for r in partnership} == {
+        frozenset({"Microsoft", "OpenAI"})
+    }
+    # en: "its investor's multi-billion dollar investment"; zh: "作为OpenAI的投资母公司——微软"
+    investment = where(found, relation=ID + "relation/microsoft-investment-in-openai")
+    assert {(r["language"], r["from_party"], r["to_party"]) for r in investment} == {
+        ("en", "Microsoft", "OpenAI"),
+        ("zh", "Microsoft", "OpenAI"),
+    }
+
+
+# --- people and roles -------------------------------------------------------
+
+
+def test_people_and_roles(shipped: ox.Store) -> None:
+    found = {
+        (r["name"], r["role"], r["organization"], r["language"])
+        for r in rows(shipped, "people-and-roles")
+    }
+    assert {
+        ("Sam Altman", "chief executive officer", "OpenAI", "zh"),  # "OpenAI CEO 山姆·奥特曼"
+        ("Zhou Hongyi", "chief executive officer", "Qihoo 360", "vi"),  # "Giám đốc điều hành"
+        ("Joe Tsai", "chairman", "Alibaba Group", "vi"),  # "Chủ tịch Alibaba Joe Tsai"
+        ("Xi Jinping", "president", "Government of China", "fr"),  # "le président chinois"
+        ("Bill Gates", "co-founder", "Microsoft", "fr"),  # "le cofondateur de Microsoft"
+        ("Paul Nakasone", "director", "National Security Agency", "zh"),  # "美国国家安全局局长"
+    } <= found
+
+
+def test_role_start_date_as_stated(shipped: ox.Store) -> None:
+    # zh: "6月13日,其安全团队刚刚迎来了一位美国退役陆军上将——保罗·中曾根"
+    row = one(
+        rows(shipped, "people-and-roles"),
+        membership=ID + "membership/paul-nakasone-openai-safety-team",
+    )
+    assert (row["organization"], row["start"], row["end"]) == ("OpenAI", "2024-06-13", None)
+
+
+# --- government actions -----------------------------------------------------
+
+
+def test_government_actions_and_their_targets(shipped: ox.Store) -> None:
+    found = {row["measure"]: row for row in rows(shipped, "government-actions")}
+    chips = found[ID + "policy/us-ai-chip-export-controls"]
+    assert (chips["kind"], chips["actors"], chips["targets"]) == (
+        "Export control",
+        "United States government",
+        "China",
+    )
+    assert listed(chips["sources"]) == {"en", "he", "vi"}
+    # he: "חקיקה דו-מפלגתית המבקשת להקל על חסימת מכירת בינה מלאכותית מארצות הברית לסין"
+    bill = found[ID + "policy/us-ai-sales-bill"]
+    assert (bill["kind"], bill["targets"], bill["sources"]) == ("Legislation", "China", "he")
+    # zh: "美国财政部一发布对中国投资限制的规则"
+    treasury = found[ID + "policy/us-treasury-china-investment-rule"]
+    assert (treasury["kind"], treasury["actors"], treasury["sources"]) == (
+        "Investment rule",
+        "United States Department of the Treasury",
+        "zh",
+    )
+    approvals = found[ID + "policy/china-llm-approvals"]
+    assert (approvals["kind"], listed(approvals["sources"])) == ("Model approval", {"en", "vi"})
+    # en and he put the measure in the United States; vi does not say where
+    assert chips["jurisdictions"] == "United States"
+    chatgpt = found[ID + "policy/china-chatgpt-ban"]
+    assert (chatgpt["kind"], chatgpt["services"], listed(chatgpt["sources"])) == (
+        "Service ban",
+        "ChatGPT",
+        {"en", "fr"},
+    )
+    # en: "ChatGPT is already banned in China, where authorities exercise strict control"; fr
+    # names no actor: what one source attributes is not lost when another is silent
+    assert chatgpt["actors"] == "Government of China"
+
+
+# --- coverage by source -----------------------------------------------------
+
+
+def test_coverage_counts_mentions_from_the_index(shipped: ox.Store) -> None:
+    found = rows(shipped, "coverage-by-source")
+    assert {row["language"] for row in found} == ALL
+    mentions = {(r["language"], r["name"]): r["mentions"] for r in found if r["kind"] != "Event"}
+    # he repeats its first line as the fifth paragraph: 21Vianet twice
+    assert mentions["he", "21Vianet"] == 2
+    # vi: "công ty Zhipu AI có trụ sở tại Bắc Kinh" and "SenseTime Group Inc. và Zhipu AI"
+    assert mentions["vi", "Zhipu AI"] == 2
+    assert mentions["fr", "ITHome"] == 1
+    assert ("vi", "Microsoft") not in mentions
+
+
+def test_coverage_lists_the_events_each_article_reports(shipped: ox.Store) -> None:
+    events = {
+        (r["language"], r["item"])
+        for r in rows(shipped, "coverage-by-source")
+        if r["kind"] == "Event"
+    }
+    assert ("fr", ID + "event/microsoft-emails-developers-azure-openai-end") in events
+    assert {
+        lang for lang, item in events if item == ID + "event/openai-announces-api-restriction"
+    } == {
+        "en",
+        "he",
+        "vi",
+        "zh",
+    }
+
+
+def test_coverage_titles_follow_the_requested_language(shipped: ox.Store) -> None:
+    def vi_titles(lang: str) -> set[Value]:
+        found = rows(shipped, "coverage-by-source", lang=lang)
+        return {row["title"] for row in found if row["language"] == "vi"}
+
+    assert vi_titles("vi") == {"OpenAI cấm cửa các nhà phát triển đến từ Trung Quốc"}
+    assert vi_titles("en") == {"Vietnamese news article: OpenAI bans developers from China"}
+
+
+# --- entity profile ---------------------------------------------------------
+
+
+def test_entity_profile_of_microsoft_by_source(shipped: ox.Store) -> None:
+    found = rows(shipped, "entity-profile")
+    registry = where(
+        found, graph="https://w3id.org/aiaccess/graph/registry", property="surface form"
+    )
+    assert {"微软 @zh", "מיקרוסופט @he", "Microsoft @en"} <= {r["object"] for r in registry}
+    ended = one(found, fact=AZURE_END, property="actor")
+    assert (ended["language"], ended["object"]) == ("fr", "Microsoft")
+    assert "à compter du 21 octobre" in str(ended["quotes"])
+    mentioned_by = {r["fact"] for r in where(found, property="mentions")}
+    assert mentioned_by == {
+        ID + f"article/{slug}"
+        for slug in (
+            "en-azure-workaround",
+            "fr-azure-openai-individual-developers",
+            "he-azure-china-openai",
+            "zh-openai-china-api-ban",
+        )
+    }
+
+
+def test_entity_profile_takes_a_short_iri(shipped: ox.Store) -> None:
+    found = rows(shipped, "entity-profile", entity="org/21vianet")
+    facts = {(r["language"], r["fact"], r["property"]) for r in found if r["language"]}
+    assert facts == {
+        ("he", ID + "relation/21vianet-operates-azure-china", "from party"),
+        ("he", AZURE_ROUTE, "operated by"),
+    }
+    operates = one(found, fact=ID + "relation/21vianet-operates-azure-china")
+    assert "21Vianet" in str(operates["quotes"])
+
+
+def test_entity_profile_of_a_fact_lists_its_own_statements(shipped: ox.Store) -> None:
+    found = rows(shipped, "entity-profile", entity=AZURE_END)
+    own = {(r["property"], r["object"]) for r in found if r["fact"] == AZURE_END}
+    assert {("startDate", "--10-21"), ("excluded audience", "enterprise customers")} <= own
+
+
+# --- evidence for -----------------------------------------------------------
+
+
+def test_evidence_offsets_point_at_the_quote_in_the_seed(shipped: ox.Store) -> None:
+    seeds = default_resources().seeds
+    found = rows(shipped, "evidence-for")
+    assert {row["language"] for row in found} == ALL
+    for row in found:
+        text = Path(seeds, SEEDS[str(row["language"])]).read_text(encoding="utf-8")
+        assert text[int(str(row["start"])) : int(str(row["end"]))] == row["quote"]
+    english = where(found, language="en")
+    assert "OpenAI’s API restriction in China started on July 9th, 2024." in {
+        row["quote"] for row in english
+    }
+
+
+def test_evidence_text_is_the_quote_in_the_requested_language(shipped: ox.Store) -> None:
+    found = rows(
+        shipped, "evidence-for", resource="relation/microsoft-openai-revenue-share", lang="he"
+    )
+    by_language = {row["language"]: row for row in found}
+    assert set(by_language) == {"en", "he"}
+    assert by_language["he"]["text"] == by_language["he"]["quote"]
+    assert "20%" in str(by_language["he"]["quote"])
+    assert by_language["en"]["text"] == by_language["en"]["gloss"]
+
+
+# --- predictions and opinions -----------------------------------------------
+
+
+def test_predictions_and_opinions_with_claimants(shipped: ox.Store) -> None:
+    found = rows(shipped, "predictions-and-opinions")
+    assert {row["certainty"] for row in found} == {"predicted", "speculated", "opinion"}
+    order = {"predicted": 0, "speculated": 1, "opinion": 2}
+    ranks = [order[str(row["certainty"])] for row in found]
+    assert ranks == sorted(ranks)
+    # vi: "Zhou Hongyi ... dự đoán rằng lệnh cấm sẽ thúc đẩy người dùng đại lục ..."
+    zhou = one(found, fact=ID + "claim/ban-boosts-chinese-ai", language="vi")
+    assert (zhou["certainty"], zhou["claimant"]) == ("predicted", "Zhou Hongyi")
+    # vi: "Chủ tịch Alibaba Joe Tsai ước tính sẽ mất hai năm"
+    tsai = one(found, fact=ID + "claim/joe-tsai-china-ai-two-years-behind")
+    assert (tsai["certainty"], tsai["claimant"]) == ("predicted", "Joe Tsai")
+    assert listed(tsai["about"]) == {"China", "United States"}
+    # zh: "这位就直接说到“美国人工智能领域的领先地位正在被中国窃取和攻击”"
+    nakasone = one(found, fact=ID + "claim/nakasone-china-stealing-us-ai-lead")
+    assert (nakasone["certainty"], nakasone["claimant"]) == ("opinion", "Paul Nakasone")
+
+
+def test_predictions_leave_out_reported_facts(shipped: ox.Store) -> None:
+    facts = {row["fact"] for row in rows(shipped, "predictions-and-opinions")}
+    assert RESTRICTION not in facts
+    assert ID + "claim/microsoft-cites-regulatory-requirements" not in facts
+
+
+# --- running queries: parameters, languages, endpoints -----------------------
+
+EX = "http://example.com/"
+LANG_DATA = f"""
+<{ID}article/x> a <https://w3id.org/aiaccess/ontology#Article> ;
+    <https://schema.org/inLanguage> "fr" .
+<{ID}membership/m> a <https://w3id.org/aiaccess/ontology#Membership> ;
+    <http://www.w3.org/ns/org#member> <{ID}person/p> ;
+    <http://www.w3.org/ns/org#organization> <{ID}org/o> ;
+    <http://www.w3.org/ns/org#role> <{ID}role/r> .
+"""
+LANG_REGISTRY = f"""
+<{ID}person/p> <http://www.w3.org/2000/01/rdf-schema#label> "Xi Jinping"@en , "习近平"@zh .
+<{ID}org/o> <http://www.w3.org/2000/01/rdf-schema#label> "Government of China"@en .
+<{ID}role/r> <http://www.w3.org/2000/01/rdf-schema#label> "president"@en , "président"@fr .
+"""
+
+
+@pytest.fixture
+def tiny() -> ox.Store:
+    """A fresh store with one role and labels in several languages."""
+    store = ox.Store()
+    store.load(LANG_DATA, ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(EX + "article"))
+    store.load(LANG_REGISTRY, ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(EX + "registry"))
+    return store
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "role"),
+    [
+        ("en", "Xi Jinping", "president"),
+        ("zh", "习近平", "president"),
+        ("fr", "Xi Jinping", "président"),
+        ("de", "Xi Jinping", "president"),
+    ],
+)
+def test_labels_in_the_requested_language_fall_back_to_english(
+    tiny: ox.Store, lang: str, name: str, role: str
+) -> None:
+    row = one(rows(tiny, "people-and-roles", lang=lang))
+    assert (row["name"], row["role"], row["organization"]) == (name, role, "Government of China")
+
+
+def test_parameters_bind_every_where_clause_including_subqueries() -> None:
+    from aiaccess.sparql import bind
+
+    text = "SELECT * WHERE { ?s ?p ?o { SELECT ?s WHERE { ?s ?q ?o } } } # WHERE { in a comment"
+    bound = bind(text, {"o": ox.Literal("a")})
+    assert bound.count('VALUES (?o) { ("a") }') == 2
+    assert bound.endswith("# WHERE { in a comment")
+
+
+def test_string_values_stay_one_literal() -> None:
+    from aiaccess.catalog import parse
+
+    query = parse(
+        "#+ params:\n#+   - s (string, default x): any text\nSELECT ?v WHERE { BIND(?s AS ?v) }"
+    )
+    tricky = '") } } ; DROP ALL # \n\\ "'
+    assert run_query(query, store=ox.Store(), s=tricky).rows == [{"v": tricky}]
+
+
+def test_integer_parameters() -> None:
+    from aiaccess.catalog import parse
+    from aiaccess.errors import ParameterError
+
+    query = parse(
+        "#+ params:\n#+   - n (integer, default 2): a number\n"
+        "SELECT ?m WHERE { BIND(?n + 1 AS ?m) }"
+    )
+    assert run_query(query, store=ox.Store()).rows == [{"m": 3}]
+    assert run_query(query, store=ox.Store(), n="41").rows == [{"m": 42}]
+    with pytest.raises(ParameterError, match="'many' is not an integer"):
+        run_query(query, store=ox.Store(), n="many")
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"year": "2024"}, "query timeline has no parameter 'year'; its parameters: lang"),
+        ({"lang": "en-"}, "'en-' is not a language tag"),
+        ({"lang": 'en") }'}, "is not a language tag"),
+    ],
+)
+def test_bad_parameters_are_refused(
+    shipped: ox.Store, params: dict[str, str], message: str
+) -> None:
+    from aiaccess.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        run_query("timeline", store=shipped, **params)
+
+
+def test_bad_iri_parameter_is_refused(shipped: ox.Store) -> None:
+    from aiaccess.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="parameter entity: 'org/open ai' is not an IRI"):
+        run_query("entity-profile", store=shipped, entity="org/open ai")
+
+
+def test_unknown_query_name_suggests_close_ones() -> None:
+    from aiaccess.errors import UnknownQueryError
+
+    with pytest.raises(
+        UnknownQueryError, match=r"no canned query 'time-line' \(did you mean timeline\?\)"
+    ):
+        run_query("time-line", store=ox.Store())
+
+
+def test_malformed_sparql_is_a_query_error() -> None:
+    from aiaccess.errors import QueryError
+
+    with pytest.raises(QueryError, match="SPARQL syntax error: error at 1:"):
+        run_query("SELECT * WHERE { ?s ?p }", store=ox.Store())
+
+
+def test_construct_queries_are_refused() -> None:
+    from aiaccess.errors import QueryError
+
+    with pytest.raises(QueryError, match="only SELECT and ASK"):
+        run_query("CONSTRUCT WHERE { ?s ?p ?o }", store=ox.Store())
+
+
+def test_ask_queries_give_a_boolean(shipped: ox.Store) -> None:
+    results = run_query(
+        "ASK { GRAPH ?g { ?s a <https://w3id.org/aiaccess/ontology#Article> } }", store=shipped
+    )
+    assert (results.boolean, results.table()) == (True, "true")
+
+
+def test_query_files_run_with_their_header(tmp_path: Path, shipped: ox.Store) -> None:
+    path = tmp_path / "articles.rq"
+    path.write_text(
+        "#+ params:\n#+   - lang (language, default en): unused\n"
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?a a <https://w3id.org/aiaccess/ontology#Article> } }"  # noqa: E501
+    )
+    assert run_query(path, store=shipped, lang="fr").rows == [{"n": 5}]
+    assert run_query(str(path), store=shipped).rows == [{"n": 5}]
+
+
+def test_results_come_from_the_rdflib_dataset_too() -> None:
+    from aiaccess.load import load
+
+    found = run_query("migration-offers", store=load()).rows
+    assert found[0]["free_tokens"] == 150_000_000
+
+
+def test_serialized_results_are_standard_sparql_results(shipped: ox.Store) -> None:
+    from aiaccess.sparql import serialize_query
+
+    for fmt, media in [
+        ("json", ox.QueryResultsFormat.JSON),
+        ("xml", ox.QueryResultsFormat.XML),
+        ("tsv", ox.QueryResultsFormat.TSV),
+    ]:
+        parsed = ox.parse_query_results(
+            serialize_query("migration-offers", fmt, store=shipped), media
+        )
+        assert isinstance(parsed, ox.QuerySolutions)
+        assert [v.value for v in parsed.variables][:3] == ["offer", "provider", "free_tokens"]
+        assert next(iter(parsed))["free_tokens"] == ox.Literal(
+            "150000000", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+        )
+    with pytest.raises(ValueError, match="format must be one of"):
+        serialize_query("migration-offers", "yaml", store=shipped)
+
+
+class _Endpoint(BaseHTTPRequestHandler):
+    """A minimal SPARQL 1.1 protocol endpoint over a store, for the remote tests.
+
+    ``/query`` answers POSTed queries in SPARQL JSON; ``/broken`` answers 400 with
+    a message; ``/html`` answers a web page instead of results.
+    """
+
+    store: ox.Store
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("content-length", "0"))
+        form = parse_qs(self.rfile.read(length).decode())
+        if self.path == "/broken":
+            return self._answer(400, "text/plain", b"Parse error: unexpected token\nmore")
+        if self.path == "/html":
+            return self._answer(200, "text/html", b"<html>hello</html>")
+        result = self.store.query(form["query"][0])
+        body = result.serialize(format=ox.QueryResultsFormat.JSON) or b""
+        self._answer(200, "application/sparql-results+json", body)
+
+    def _answer(self, status: int, media_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("content-type", media_type)
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        """Keep the test output quiet."""
+
+
+@pytest.fixture(scope="module")
+def endpoint(shipped: ox.Store) -> Iterator[str]:
+    """The base URL of a loopback SPARQL endpoint serving the shipped dataset."""
+    handler = type("Handler", (_Endpoint,), {"store": shipped})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_remote_endpoint_gives_the_same_answers(shipped: ox.Store, endpoint: str) -> None:
+    for name, params in [("migration-offers", {}), ("entity-profile", {"entity": "org/21vianet"})]:
+        remote = run_query(name, endpoint=endpoint + "/query", **params)
+        local = run_query(name, store=shipped, **params)
+        assert (remote.variables, remote.terms) == (local.variables, local.terms)
+
+
+def test_remote_errors_are_one_line(endpoint: str) -> None:
+    from aiaccess.errors import QueryError
+
+    with pytest.raises(QueryError, match=r"answered 400: Parse error: unexpected token$"):
+        run_query("timeline", endpoint=endpoint + "/broken")
+    with pytest.raises(QueryError, match="answered in text/html, not SPARQL results"):
+        run_query("timeline", endpoint=endpoint + "/html")
+    with pytest.raises(QueryError, match=r"cannot reach SPARQL endpoint http://127\.0\.0\.1:9/"):
+        run_query("timeline", endpoint="http://127.0.0.1:9/", timeout=2)
+    with pytest.raises(QueryError, match="cannot reach SPARQL endpoint nowhere"):
+        run_query("timeline", endpoint="nowhere")
+
+
+def test_store_and_endpoint_exclude_each_other(shipped: ox.Store, endpoint: str) -> None:
+    with pytest.raises(ValueError, match="not both"):
+        run_query("timeline", store=shipped, endpoint=endpoint + "/query")
+
+
+# --- the package's exports ----------------------------------------------------
+
+
+def test_import_aiaccess_stays_cheap() -> None:
+    code = (
+        "import sys, aiaccess; heavy = {'rdflib', 'pyshacl', 'httpx', 'click', 'starlette'}; "
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"
+
+
+def test_exports_stay_functions_when_their_submodules_are_imported() -> None:
+    import aiaccess
+    import aiaccess.build  # imports the aiaccess.validate submodule
+    from aiaccess.validate import Report
+
+    assert callable(aiaccess.validate) and callable(aiaccess.load) and callable(aiaccess.catalog)
+    assert aiaccess.query is run_query is aiaccess.run_query
+    assert aiaccess.Report is Report
+    assert "timeline" in aiaccess.catalog()
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        aiaccess.nothing  # noqa: B018
