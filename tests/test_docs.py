@@ -7,15 +7,16 @@ mention in the README or ``docs/`` fails the tests.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import click
 import pytest
 
 from aiaccess.catalog import catalog, markdown
 from aiaccess.cli import main
-from aiaccess.resources import default_resources
 
-ROOT = default_resources().root
+ROOT = Path(__file__).resolve().parents[1]
+"""The checkout: the docs live beside the tests, not in the installed package."""
 QUERIES_PAGE = ROOT / "docs" / "queries.md"
 REGENERATE = "aiaccess queries --markdown > docs/queries.md"
 

@@ -20,7 +20,9 @@ CONTEXT = 32
 """Characters of prefix and suffix recorded around each quote."""
 
 _TYPE = ox.NamedNode(RDF + "type")
-_INTEGER = ox.NamedNode(XSD + "nonNegativeInteger")
+_INTEGER = ox.NamedNode(XSD + "integer")
+"""Offsets are plain xsd:integer: Oxigraph stores derived integer types as xsd:integer,
+so this keeps the served data and the dumps identical."""
 
 
 @dataclass(frozen=True)

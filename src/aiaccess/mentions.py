@@ -68,17 +68,29 @@ def mention_quads(
     slug: str, article: ox.NamedNode, text: str, forms: dict[str, set[ox.NamedNode]]
 ) -> list[ox.Quad]:
     """Return the mention annotations of every registry entity found in ``text``."""
+    spans = _longest_spans(text, forms)
     quads: list[ox.Quad] = []
-    named: set[ox.NamedNode] = set()
-    for form in sorted(forms):
-        for start in matches(text, form):
-            span = span_at(text, start, len(form))
-            for entity in sorted(forms[form], key=lambda e: e.value):
-                quads += _mention(slug, article, entity, span)
-                named.add(entity)
+    for (entity, _), span in sorted(spans.items(), key=lambda item: (item[0][0].value, item[0][1])):
+        quads += _mention(slug, article, entity, span)
     mentions = ox.NamedNode(AIA + "mentions")
-    quads += [ox.Quad(article, mentions, entity, GRAPH) for entity in sorted(named, key=str)]
-    return quads
+    named = sorted({entity for entity, _ in spans}, key=str)
+    return quads + [ox.Quad(article, mentions, entity, GRAPH) for entity in named]
+
+
+def _longest_spans(
+    text: str, forms: dict[str, set[ox.NamedNode]]
+) -> dict[tuple[ox.NamedNode, int], Span]:
+    """Return one span per entity and start offset: the longest of its forms found there.
+
+    Two forms of one entity can start at the same place ("Zhipu" and "Zhipu AI");
+    that is one mention, not two.
+    """
+    spans: dict[tuple[ox.NamedNode, int], Span] = {}
+    for form in sorted(forms, key=len):
+        for start in matches(text, form):
+            for entity in forms[form]:
+                spans[(entity, start)] = span_at(text, start, len(form))
+    return spans
 
 
 def _mention(slug: str, article: ox.NamedNode, entity: ox.NamedNode, span: Span) -> list[ox.Quad]:
