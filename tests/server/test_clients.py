@@ -12,7 +12,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 
 OPENAI = "https://w3id.org/aiaccess/id/org/openai"
-LABEL_QUERY = f"SELECT ?label WHERE {{ <{OPENAI}> rdfs:label ?label }}"
+LABEL_QUERY = f"SELECT ?label WHERE {{ <{OPENAI}> rdfs:label ?label FILTER(LANG(?label) = 'en') }}"
 CONSTRUCT = f"CONSTRUCT {{ <{OPENAI}> ?p ?o }} WHERE {{ <{OPENAI}> ?p ?o }}"
 
 
