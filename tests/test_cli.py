@@ -85,3 +85,24 @@ def test_syntax_error_names_file_and_line(resources: Resources) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("Error: data/registry.ttl:3:")
     assert "Turtle syntax error" in result.stderr
+
+
+def test_closed_pipe_stops_quietly() -> None:
+    result = subprocess.run(
+        f"{sys.executable} -c 'from aiaccess.cli import main; main()' queries | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.startswith("access-restrictions")
+    assert result.stderr == ""
+
+
+def test_unwritable_output_folder_is_one_line_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run("build", "--out", str(blocker / "dist"))
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: ") and len(result.stderr.splitlines()) == 1
+    assert blocker.read_text() == "not a folder"

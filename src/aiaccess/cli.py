@@ -8,6 +8,7 @@ exit status 1; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -31,8 +32,13 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except AiaccessError as error:
             raise click.ClickException(str(error)) from None
+        except BrokenPipeError:
+            # The reader went away (``aiaccess queries | head``): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(0) from None
         except OSError as error:
-            raise click.ClickException(f"{error.filename or ''}: {error.strerror}") from None
+            where = f"{error.filename}: " if error.filename else ""
+            raise click.ClickException(f"{where}{error.strerror or error}") from None
 
     return wrapper
 
