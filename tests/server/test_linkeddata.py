@@ -220,3 +220,14 @@ def test_html_escapes_everything() -> None:
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert 'href="javascript' not in page
+
+
+def test_html_separates_evidence_from_mentions_and_shows_language_tags(client: InProcess) -> None:
+    page = client.get("/id/org/microsoft", headers={"accept": "text/html"}).text
+    assert "<h2>Mentions in the articles</h2>" in page
+    assert '<span lang="he" dir="auto">מיקרוסופט</span> <span class="meta">@he</span>' in page
+    policy = client.get(
+        "/id/policy/azure-openai-individual-developers-end", headers={"accept": "text/html"}
+    ).text
+    assert "<h2>Evidence</h2>" in policy and "à compter du 21 octobre" in policy
+    assert "<h2>Mentions in the articles</h2>" not in policy

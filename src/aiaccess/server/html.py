@@ -14,7 +14,7 @@ from html import escape
 
 import pyoxigraph as ox
 
-from aiaccess.namespaces import GRAPH, ID, PREFIXES
+from aiaccess.namespaces import AIA, GRAPH, ID, PREFIXES
 from aiaccess.server.index import HAS_BODY, Index, Quote, value_of
 
 ROWS = 200
@@ -88,7 +88,9 @@ def link(iri: str, index: Index, site: Site) -> str:
 def literal(value: ox.Literal) -> str:
     """Return a literal's text, tagged with its language, with its datatype if not a string."""
     if value.language:
-        return f'<span lang="{escape(value.language)}" dir="auto">{escape(value.value)}</span>'
+        tag = escape(value.language)
+        text = f'<span lang="{tag}" dir="auto">{escape(value.value)}</span>'
+        return f'{text} <span class="meta">@{tag}</span>'
     datatype = value.datatype.value
     if datatype.endswith(("#string", "#langString")):
         return escape(value.value)
@@ -171,13 +173,22 @@ def _incoming(iri: str, index: Index, site: Site) -> str:
 
 
 def _evidence(quotes: list[Quote], index: Index, site: Site) -> str:
-    """Return the quoted evidence and mentions of a resource, by graph."""
+    """Return the quotes backing a resource, then where the articles name it."""
+    evidence = [q for q in quotes if q.kind == AIA + "Evidence"]
+    mentions = [q for q in quotes if q.kind != AIA + "Evidence"]
+    return _quotes("Evidence", evidence, index, site) + _quotes(
+        "Mentions in the articles", mentions, index, site
+    )
+
+
+def _quotes(heading: str, quotes: list[Quote], index: Index, site: Site) -> str:
+    """Return a section of quoted passages, grouped by the graph that holds them."""
     if not quotes:
         return ""
     groups: dict[str, list[Quote]] = defaultdict(list)
     for quote in quotes:
         groups[quote.graph].append(quote)
-    parts = ["<h2>Evidence</h2>"]
+    parts = [f"<h2>{escape(heading)}</h2>"]
     for graph, group in sorted(groups.items()):
         parts.append(_graph_heading(graph, index, site))
         parts.append("<ul>" + "".join(_quote(q, index, site) for q in group[:ROWS]) + "</ul>")
