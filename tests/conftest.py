@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,10 @@ from aiaccess.dataset import Assembled, assemble
 from aiaccess.resources import Resources, default_resources
 
 SHIPPED = default_resources()
+
+# Keep load()'s disk cache out of the user's home: one private folder per test run,
+# inherited by the CLI and server processes the tests start.
+os.environ.setdefault("AIACCESS_CACHE", tempfile.mkdtemp(prefix="aiaccess-test-cache-"))
 
 
 @pytest.fixture(scope="session")
