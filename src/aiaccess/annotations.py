@@ -91,7 +91,7 @@ def target_quads(
     target = ox.NamedNode(base + "#target")
     quote = ox.NamedNode(base + "#quote")
     position = ox.NamedNode(base + "#position")
-    triples = [
+    triples: list[tuple[ox.NamedNode, str, ox.NamedNode | ox.Literal]] = [
         (annotation, OA + "hasTarget", target),
         (target, RDF + "type", ox.NamedNode(OA + "SpecificResource")),
         (target, OA + "hasSource", source),

@@ -72,13 +72,15 @@ def artifacts(data: Assembled, res: Resources) -> dict[str, Callable[[], bytes]]
 
 def canonical_nquads(quads: list[ox.Quad]) -> bytes:
     """Return N-Quads with one statement per line, lines sorted by their bytes."""
-    lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    lines = _serialize(quads, ox.RdfFormat.N_QUADS).splitlines(keepends=True)
     return b"".join(sorted(lines))
 
 
 def _serialize(statements: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     """Serialize with the project's prefixes where the format has them."""
-    return ox.serialize(statements, format=fmt, prefixes=PREFIXES)
+    data = ox.serialize(statements, format=fmt, prefixes=PREFIXES)
+    assert data is not None  # no output file was given, so the bytes are returned
+    return data
 
 
 def _checksums(folder: Path, names: list[str]) -> bytes:

@@ -125,7 +125,11 @@ def _one_literal(
     triples: list[ox.Triple], subject: ox.NamedNode, predicate: ox.NamedNode, shown: Path
 ) -> str:
     """Return the single literal value of ``predicate`` on ``subject``."""
-    values = [t.object.value for t in triples if t.subject == subject and t.predicate == predicate]
+    values = [
+        t.object.value
+        for t in triples
+        if t.subject == subject and t.predicate == predicate and isinstance(t.object, ox.Literal)
+    ]
     if len(values) != 1:
         raise DataError(shown, f"<{subject.value}> needs exactly one <{predicate.value}>")
     return values[0]

@@ -59,6 +59,8 @@ def expand(triples: list[ox.Triple], source: Source) -> list[ox.Quad]:
                     f"blank node object of <{triple.predicate.value}>: "
                     "only aia:evidence may use [ ]",
                 )
+            if not isinstance(triple.subject, ox.NamedNode):
+                raise DataError(source.path, "quoted triples cannot carry evidence")
             used.add(obj)
             quads += _evidence(triple.subject, nodes[obj], source)
         else:

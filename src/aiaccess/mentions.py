@@ -30,8 +30,13 @@ def surface_forms(registry: list[ox.Triple]) -> dict[str, set[ox.NamedNode]]:
     """Return ``{name: entities}`` for every label and surface form in the registry."""
     forms: dict[str, set[ox.NamedNode]] = defaultdict(set)
     for triple in registry:
-        if triple.predicate.value in _NAMES and isinstance(triple.subject, ox.NamedNode):
-            forms[triple.object.value].add(triple.subject)
+        subject, name = triple.subject, triple.object
+        if (
+            triple.predicate.value in _NAMES
+            and isinstance(subject, ox.NamedNode)
+            and isinstance(name, ox.Literal)
+        ):
+            forms[name.value].add(subject)
     return forms
 
 

@@ -140,9 +140,11 @@ def _files_by_subject(data: Assembled) -> dict[str, set[str]]:
     """Map each subject IRI to the curated files that describe it."""
     files: dict[str, set[str]] = defaultdict(set)
     for quad in data.quads:
-        path: Path | None = data.files.get(quad.graph_name.value)
-        if path is not None:
-            files[quad.subject.value].add(str(path))
+        graph, subject = quad.graph_name, quad.subject
+        if isinstance(graph, ox.NamedNode) and isinstance(subject, ox.NamedNode):
+            path: Path | None = data.files.get(graph.value)
+            if path is not None:
+                files[subject.value].add(str(path))
     return files
 
 

@@ -56,7 +56,9 @@ def describe(data: Assembled, base: str = BASE) -> list[ox.Triple]:
     :param base: where the dataset is published; the server passes its own URL.
     """
     dataset = ox.NamedNode(DATASET_IRI)
-    counts = Counter(q.graph_name.value for q in data.quads)
+    counts = Counter(
+        q.graph_name.value for q in data.quads if isinstance(q.graph_name, ox.NamedNode)
+    )
     triples = _head(dataset, base, sum(counts.values()), len(_entities(data.quads)))
     for graph, count in sorted(counts.items()):
         triples += _subset(dataset, graph, count, data)
