@@ -126,3 +126,28 @@ def test_languages_skip_wildcard_zero_and_junk() -> None:
 
 def test_languages_of_missing_header_are_empty() -> None:
     assert languages(None) == ()
+
+
+def test_most_specific_range_excludes_type() -> None:
+    offers = ["text/csv", "text/tab-separated-values"]
+    assert negotiate("text/*, text/csv;q=0", offers) == "text/tab-separated-values"
+
+
+def test_equal_q_wildcard_and_exact_keep_server_order() -> None:
+    assert negotiate("application/*, text/csv", RESULTS) == "application/sparql-results+json"
+
+
+def test_quality_parameter_name_is_case_insensitive() -> None:
+    assert negotiate("text/csv;Q=0, */*;q=0.5", RESULTS) == "application/sparql-results+json"
+
+
+def test_q_not_finite_is_400() -> None:
+    with pytest.raises(HttpError) as caught:
+        negotiate("text/csv;q=nan", RESULTS)
+    assert caught.value.status == 400
+
+
+def test_empty_subtype_is_400() -> None:
+    with pytest.raises(HttpError) as caught:
+        negotiate("text/", RESULTS)
+    assert caught.value.message == "invalid Accept header: 'text/' is not a media range"

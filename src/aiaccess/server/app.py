@@ -5,6 +5,7 @@
 ``/``                   home page, or the VoID description in RDF
 ``/dataset.ttl`` …      the dataset's files (:mod:`.downloads`)
 ``/shapes``             303 to ``/shapes.ttl`` (the shapes are not in the store)
+``/static/…``           the pages' scripts and style sheets (:data:`.html.STATIC`)
 ``/<anything else>``    Linked Data for ``https://w3id.org/aiaccess/<…>``
 ======================  =================================================
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -22,7 +24,9 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import PathLike, StaticFiles
+from starlette.types import Scope
 
 from aiaccess import void
 from aiaccess.server import downloads, formats, html, linkeddata, sparql
@@ -40,6 +44,25 @@ log = logging.getLogger("aiaccess.server")
 
 ANY_METHOD: tuple[str, ...] = ()
 """Routes take every method; each endpoint answers 405 itself, with its own message."""
+
+FOREVER = "public, max-age=31536000, immutable"
+"""Cache-Control of a static file asked for by its content hash (``?v=…``: :func:`.html.asset`)."""
+AN_HOUR = "public, max-age=3600"
+"""Cache-Control of a static file asked for without its hash."""
+
+
+class StaticAssets(StaticFiles):
+    """The files under ``/static/``, with long cache headers when the URL names their hash."""
+
+    def file_response(
+        self, full_path: PathLike, stat: os.stat_result, scope: Scope, status_code: int = 200
+    ) -> Response:
+        """Return the file's response, cacheable for a year if its URL carries its hash."""
+        response = super().file_response(full_path, stat, scope, status_code)
+        hashed = b"v=" in scope.get("query_string", b"")
+        response.headers["Cache-Control"] = FOREVER if hashed else AN_HOUR
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 def create_app(settings: Settings, snapshot: Snapshot | None = None) -> Starlette:
@@ -84,13 +107,14 @@ def create_app(settings: Settings, snapshot: Snapshot | None = None) -> Starlett
     return app
 
 
-def _routes(files: dict[str, downloads.Download]) -> list[Route]:
+def _routes(files: dict[str, downloads.Download]) -> list[Route | Mount]:
     """Return the routes: endpoint, home, downloads, then Linked Data for every other path."""
     return [
         Route("/sparql", sparql.endpoint, methods=ANY_METHOD),
         Route("/sparql/", sparql.endpoint, methods=ANY_METHOD),
         Route("/", home, methods=ANY_METHOD),
         Route("/shapes", shapes, methods=ANY_METHOD),
+        Mount("/static", StaticAssets(directory=html.STATIC), name="static"),
         *(
             Route("/" + name, functools.partial(downloads.serve, download=d), methods=ANY_METHOD)
             for name, d in files.items()

@@ -1,21 +1,33 @@
-"""HTML pages for people: resources, the home page and the query form.
+"""HTML pages for people: resources, the home page and the SPARQL editor.
 
-Plain server-rendered HTML with a small inline style sheet: no script, no
-CDN, nothing fetched. Every piece of text from the data goes through
-:func:`html.escape`, and only ``http(s)`` IRIs become links.
+Server-rendered HTML with a small inline style sheet. Resource pages have no
+script; the SPARQL page runs YASGUI and the home page draws a chart with
+Chart.js, both vendored under ``static/`` (``tools/vendor-web.sh``) and served
+by this server: no CDN, nothing fetched from elsewhere, which every page's
+Content-Security-Policy (:data:`CSP`) enforces. Every piece of text from the
+data goes through :func:`html.escape`, and only ``http(s)`` IRIs become links.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
+import itertools
+import json
+import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 
 import pyoxigraph as ox
 
+from aiaccess.catalog import HEADER, CannedQuery, catalog
 from aiaccess.namespaces import AIA, GRAPH, ID, PREFIXES
 from aiaccess.server.index import HAS_BODY, Index, Quote, value_of
+from aiaccess.sparql import bind, bindings
 
 ROWS = 200
 """Rows shown per table before "and N more"; the RDF representations have them all."""
@@ -28,7 +40,33 @@ table{border-collapse:collapse;width:100%}td,th{border-top:1px solid #ddd;paddin
 text-align:left;vertical-align:top}th{width:30%;font-weight:normal;color:#444}
 blockquote{margin:.3rem 0;padding:.3rem .8rem;border-left:3px solid #9ab;background:#f6f8fa}
 .context{color:#777}.meta{color:#555;font-size:.9em}textarea{width:100%;font:14px monospace}
+.chart{position:relative;height:26rem}body:has(#yasgui){max-width:90rem}
+.yasr table.grip-padding>tbody>tr>td:first-child{padding-right:.8rem!important}
 """
+_STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
+
+_RESIZER_HASH = "zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk="
+"""The hash of the one ``<style>`` YASGUI adds: column-resizer's rules for its results table."""
+
+CSP = (
+    "default-src 'none'; script-src 'self'; "
+    f"style-src 'self' 'sha256-{_STYLE_HASH}' 'sha256-{_RESIZER_HASH}'; "
+    "connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'"
+)
+"""Every page's Content-Security-Policy: scripts, style sheets and requests from this server only.
+
+No inline script and no ``eval``; the two inline style sheets (the pages' own and
+YASGUI's) are allowed by their hashes, not by ``'unsafe-inline'``.
+"""
+
+STATIC = Path(__file__).with_name("static")
+"""The pages' scripts, style sheets and vendored components, served under ``/static/``."""
+
+CHART_QUERY = "reports-by-kind.rq"
+"""The home page chart's query, under :data:`STATIC`."""
+
+ENDPOINT_PATH = "/sparql"
+"""Where the pages' scripts send queries: this server, whatever its public URL."""
 
 
 @dataclass(frozen=True)
@@ -41,16 +79,46 @@ class Site:
     languages: tuple[str, ...] = ()
 
 
-def page(title: str, body: str, language: str = "en") -> str:
-    """Return a complete HTML document around ``body`` (already escaped)."""
+def page(
+    title: str,
+    body: str,
+    language: str = "en",
+    styles: Sequence[str] = (),
+    scripts: Sequence[str] = (),
+) -> str:
+    """Return a complete HTML document around ``body`` (already escaped).
+
+    :param styles: style sheets to link, as paths under :data:`STATIC`.
+    :param scripts: scripts to run once the document is parsed, in order, as paths
+        under :data:`STATIC`.
+    """
+    links = "".join(f'<link rel="stylesheet" href="{escape(asset(s))}">' for s in styles)
+    tags = "".join(f'<script src="{escape(asset(s))}" defer></script>' for s in scripts)
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(language)}"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{escape(CSP)}">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>"
+        '<link rel="icon" href="data:,">'
+        f"<title>{escape(title)}</title><style>{_STYLE}</style>{links}{tags}</head><body>"
         '<nav><a href="/">aiaccess</a><a href="/sparql">SPARQL</a>'
         '<a href="/void.ttl">VoID</a></nav>'
         f"{body}</body></html>\n"
     )
+
+
+@functools.cache
+def asset(name: str) -> str:
+    """Return the URL of the file ``name`` under :data:`STATIC`, marked with its content's hash.
+
+    The mark changes whenever the file does, so the server lets browsers cache it for good.
+
+    :raises OSError: if there is no such file.
+
+    >>> asset("sparql.js").startswith("/static/sparql.js?v=")
+    True
+    """
+    digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:16]
+    return f"/static/{name}?v={digest}"
 
 
 def compact(iri: str) -> str:
@@ -246,24 +314,113 @@ def home(
     files = " · ".join(f'<a href="/{escape(n)}">{escape(n)}</a>' for n in downloads)
     if files:
         parts.append(f"<p>Downloads: {files}.</p>")
+    parts.append(_chart())
     for heading, iris in sections.items():
         items = "".join(f"<li>{link(i, index, site)}</li>" for i in iris)
         parts.append(f"<h2>{escape(heading)}</h2><ul>{items}</ul>")
-    return page(title, "".join(parts), _page_language(site))
+    scripts = ("chartjs/chart.umd.min.js", "home.js")
+    return page(title, "".join(parts), _page_language(site), scripts=scripts)
 
 
-def query_form(endpoint: str, example: str, downloads: Iterable[str]) -> str:
-    """Return the SPARQL query form, sending GET requests to the endpoint."""
+def _chart() -> str:
+    """Return the chart of what each source reports, drawn by ``home.js`` from a live query."""
+    query = escape(asset(CHART_QUERY))
+    return (
+        "<h2>What each source reports</h2>"
+        "<p>The facts each article states, by kind, one colour per article; counted by "
+        f'<a href="{query}">this query</a>, which the page sends to the endpoint.</p>'
+        f'<div class="chart"><canvas id="reports-chart" role="img" data-query="{query}" '
+        f'data-endpoint="{ENDPOINT_PATH}" aria-label="Bar chart: facts each source article '
+        'reports, by kind"></canvas></div><p id="chart-status" class="meta" role="status">'
+        "</p><noscript><p class=meta>The chart needs JavaScript; the query gives its numbers."
+        "</p></noscript>"
+    )
+
+
+def query_form(
+    endpoint: str,
+    example: str,
+    downloads: Iterable[str],
+    examples: Sequence[CannedQuery] | None = None,
+) -> str:
+    """Return the SPARQL page: YASGUI on this endpoint, offering the canned queries.
+
+    Without JavaScript, the page is a plain form sending GET requests to the endpoint.
+
+    :param example: the query the editor and the form start with.
+    :param examples: the canned queries to offer (default: the packaged catalog), with
+        their parameters bound to their defaults.
+    """
+    queries = list(catalog().values()) if examples is None else examples
+    files = "".join(f'<li><a href="/{escape(n)}">{escape(n)}</a></li>' for n in downloads)
+    predeclared = ", ".join(f"<code>{escape(p)}:</code>" for p in PREFIXES)
+    body = (
+        f"<h1>SPARQL endpoint</h1><p><code>{escape(endpoint)}</code> — SPARQL 1.1 Protocol, "
+        "read-only; the default graph is the union of all graphs. Predeclared prefixes: "
+        f"{predeclared}.</p>{_canned(queries)}"
+        f'<div id="yasgui" data-endpoint="{ENDPOINT_PATH}" '
+        f'data-prefixes="{escape(json.dumps(PREFIXES))}" '
+        f'data-query="{escape(with_prefixes(example))}"></div>'
+        f"<noscript>{_plain_form(example)}</noscript>"
+        f"<h2>Downloads</h2><ul>{files}</ul>"
+    )
+    scripts = ("yasgui/yasgui.min.js", "sparql.js")
+    return page("SPARQL endpoint", body, styles=("yasgui/yasgui.min.css",), scripts=scripts)
+
+
+def _canned(queries: Sequence[CannedQuery]) -> str:
+    """Return the menu of canned queries (shown by ``sparql.js``: it needs the editor)."""
+    options = "".join(
+        f'<option value="{escape(q.name)}" title="{escape(q.question)}" '
+        f'data-query="{escape(editor_text(q))}">{escape(q.title or q.name)}</option>'
+        for q in queries
+    )
+    return (
+        '<div id="canned-queries" hidden><p><label for="canned">Canned queries</label> '
+        f'<select id="canned"><option value="">Choose a question…</option>{options}</select>'
+        '</p><p id="question" class="meta"></p></div>'
+    )
+
+
+def editor_text(query: CannedQuery) -> str:
+    """Return a canned query as the editor shows it: its question, then the query with
+    its parameters bound to their defaults (its header, which the page shows, aside).
+
+    >>> from aiaccess.catalog import parse
+    >>> print(editor_text(parse("#+ summary: Anything?\\nASK { ?s ?p ?o }")))
+    # Anything?
+    ASK { ?s ?p ?o }
+    """
+    lines = query.text.splitlines(keepends=True)
+    body = "".join(itertools.dropwhile(lambda line: line.startswith(HEADER), lines)).lstrip()
+    values = bindings(query, {})
+    notes = [f"# {query.question}\n"] if query.question else []
+    if values:
+        bound = ", ".join(f"{name} = {value}" for name, value in values.items())
+        notes.append(f"# Parameters, bound by the VALUES clauses: {bound}\n")
+    return "".join(notes) + bind(body, values)
+
+
+def _plain_form(example: str) -> str:
+    """Return the query form for browsers without JavaScript."""
     options = "".join(
         f'<option value="{f}">{f.upper()}</option>' for f in ("json", "xml", "csv", "tsv", "turtle")
     )
-    files = "".join(f'<li><a href="/{escape(n)}">{escape(n)}</a></li>' for n in downloads)
-    body = (
-        f"<h1>SPARQL endpoint</h1><p><code>{escape(endpoint)}</code> — SPARQL 1.1 Protocol, "
-        "read-only; the default graph is the union of all graphs.</p>"
+    return (
         '<form method="get" action="/sparql"><p><textarea name="query" rows="12">'
         f"{escape(example)}</textarea></p><p>Results as <select name=format>{options}</select> "
         '<button type="submit">Run query</button></p></form>'
-        f"<h2>Downloads</h2><ul>{files}</ul>"
     )
-    return page("SPARQL endpoint", body)
+
+
+def with_prefixes(text: str) -> str:
+    """Return ``text`` with PREFIX lines for the predeclared prefixes it uses.
+
+    The endpoint knows them; the editor, which checks the syntax, does not.
+
+    >>> with_prefixes("SELECT * { ?s a aia:Article }")
+    'PREFIX aia: <https://w3id.org/aiaccess/ontology#>\\n\\nSELECT * { ?s a aia:Article }'
+    """
+    used = [p for p in PREFIXES if re.search(rf"(?<![\w.:-]){p}:", text)]
+    lines = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in used)
+    return f"{lines}\n{text}" if lines else text

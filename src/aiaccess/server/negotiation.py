@@ -1,9 +1,12 @@
 """Content negotiation: pick the media type to answer with from an Accept header.
 
-One pure function, :func:`negotiate`, used by every endpoint. It reads q-values
-and wildcards, lets the most specific range decide an offer's quality (so
-``text/*, text/csv;q=0`` excludes CSV), and breaks ties by the server's order
-of preference.
+One pure function, :func:`negotiate`, used by every endpoint. The matching is
+python-mimeparse's: the most specific range that matches an offer gives its
+quality (so ``text/*, text/csv;q=0`` excludes CSV). Around it this module adds
+what a strict server needs and mimeparse leaves out: a malformed range or q
+value is a 400 (mimeparse would read it as ``q=1``), types are case-insensitive,
+and ties go to the server's order of preference (mimeparse's ``best_match``
+prefers the more specific range, then the last offer).
 """
 
 from __future__ import annotations
@@ -11,7 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import mimeparse
+
 from aiaccess.server.errors import bad_request, not_acceptable
+
+ParsedRange = tuple[str, str, dict[str, str]]
+"""A media range as mimeparse's matching functions take it."""
 
 
 @dataclass(frozen=True)
@@ -22,20 +30,14 @@ class MediaRange:
     subtype: str
     q: float
 
-    def specificity(self, media_type: str) -> int:
-        """Return how precisely this range matches ``media_type``: 2, 1, 0, or -1 for no match.
+    @property
+    def parsed(self) -> ParsedRange:
+        """Return the range as mimeparse takes it (parameters other than q dropped).
 
-        >>> MediaRange("text", "*", 1.0).specificity("text/turtle")
-        1
+        >>> MediaRange("text", "*", 0.5).parsed
+        ('text', '*', {'q': '0.5'})
         """
-        kind, _, sub = media_type.partition("/")
-        if self.type == "*":
-            return 0
-        if self.type != kind:
-            return -1
-        if self.subtype == "*":
-            return 1
-        return 2 if self.subtype == sub else -1
+        return (self.type, self.subtype, {"q": repr(self.q)})
 
 
 def negotiate(accept: str | None, offers: Sequence[str]) -> str:
@@ -53,14 +55,11 @@ def negotiate(accept: str | None, offers: Sequence[str]) -> str:
     ranges = parse_accept(accept) if accept and accept.strip() else []
     if not ranges:
         return offers[0]
-    best, best_q = None, 0.0
-    for offer in offers:
-        q = quality(ranges, offer)
-        if q > best_q:
-            best, best_q = offer, q
-    if best is None:
+    qualities = [quality(ranges, offer) for offer in offers]
+    best = max(qualities, default=0.0)
+    if best <= 0:
         raise not_acceptable(f"no acceptable media type; available: {', '.join(offers)}")
-    return best
+    return offers[qualities.index(best)]
 
 
 def quality(ranges: Sequence[MediaRange], media_type: str) -> float:
@@ -68,13 +67,10 @@ def quality(ranges: Sequence[MediaRange], media_type: str) -> float:
 
     >>> quality(parse_accept("*/*;q=0.1, text/turtle"), "text/turtle")
     1.0
+    >>> quality(parse_accept("text/*, text/csv;q=0"), "text/csv")
+    0.0
     """
-    match, level = 0.0, -1
-    for item in ranges:
-        found = item.specificity(media_type)
-        if found > level:
-            match, level = item.q, found
-    return match
+    return float(mimeparse.quality_parsed(media_type, [r.parsed for r in ranges]))
 
 
 def parse_accept(header: str) -> list[MediaRange]:
@@ -85,22 +81,18 @@ def parse_accept(header: str) -> list[MediaRange]:
     >>> parse_accept("text/html, */*;q=0.8")
     [MediaRange(type='text', subtype='html', q=1.0), MediaRange(type='*', subtype='*', q=0.8)]
     """
-    return [_media_range(item) for item in header.split(",") if item.strip()]
+    return [_media_range(item.strip()) for item in header.split(",") if item.strip()]
 
 
 def _media_range(item: str) -> MediaRange:
-    """Parse one ``type/subtype;param=value`` element."""
-    name, *params = (part.strip() for part in item.split(";"))
-    name = "*/*" if name == "*" else name.lower()
-    kind, slash, sub = name.partition("/")
-    if not slash or not kind or not sub or (kind == "*" and sub != "*"):
-        raise bad_request(f"invalid Accept header: {item.strip()!r} is not a media range")
-    q = 1.0
-    for param in params:
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "q":
-            q = _q_value(value.strip(), item)
-    return MediaRange(kind, sub, q)
+    """Parse one ``type/subtype;param=value`` element (mimeparse reads a lone ``*`` as ``*/*``)."""
+    try:
+        kind, sub, params = mimeparse.parse_mime_type(item.lower())
+    except mimeparse.MimeTypeParseException:
+        kind = sub = ""
+    if not kind or not sub or (kind == "*" and sub != "*"):
+        raise bad_request(f"invalid Accept header: {item!r} is not a media range")
+    return MediaRange(kind, sub, _q_value(params.get("q", "1"), item))
 
 
 def _q_value(value: str, item: str) -> float:
@@ -110,7 +102,7 @@ def _q_value(value: str, item: str) -> float:
     except ValueError:
         q = -1.0
     if not 0.0 <= q <= 1.0:
-        raise bad_request(f"invalid Accept header: bad q value in {item.strip()!r}")
+        raise bad_request(f"invalid Accept header: bad q value in {item!r}")
     return q
 
 
