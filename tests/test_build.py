@@ -191,6 +191,8 @@ def test_undated_event_without_reason_fails_shacl(resources: Resources, tmp_path
     del lines[note]
     path.write_text("".join(lines), encoding="utf-8")
     _assert_build_fails_and_keeps_dist(
-        resources, tmp_path, ValidationFailed,
+        resources,
+        tmp_path,
+        ValidationFailed,
         r"(?s)event/sam-altman-ousted-2023>.*an aia:note explaining why its date is not given",
     )

@@ -548,6 +548,54 @@ def test_predictions_leave_out_reported_facts(shipped: ox.Store) -> None:
     assert ID + "claim/microsoft-cites-regulatory-requirements" not in facts
 
 
+# --- names in the requested language ---------------------------------------
+
+# zh: "作为OpenAI的投资母公司——微软"; the registry labels org:microsoft "微软"@zh
+MICROSOFT_ZH = "微软"
+HONG_KONG_ROUTE = ID + "policy/azure-openai-hong-kong-route"
+GATES = ID + "membership/bill-gates-microsoft-co-founder"
+
+
+@pytest.mark.parametrize(
+    ("name", "match", "column"),
+    [
+        ("timeline", {"fact": AZURE_END}, "actors"),
+        ("relationships", {"relation": REVENUE_SHARE, "language": "en"}, "to_party"),
+        ("access-restrictions", {"restriction": AZURE_END}, "actor"),
+        ("continued-access-routes", {"route": HONG_KONG_ROUTE}, "operators"),
+        ("people-and-roles", {"membership": GATES}, "organization"),
+        # the entity names of coverage-by-source are chosen outside the UNION that finds them
+        ("coverage-by-source", {"language": "en", "item": ID + "org/microsoft"}, "name"),
+    ],
+)
+def test_organization_names_follow_the_requested_language(
+    shipped: ox.Store, name: str, match: dict[str, object], column: str
+) -> None:
+    assert one(rows(shipped, name), **match)[column] == "Microsoft"
+    assert one(rows(shipped, name, lang="zh"), **match)[column] == MICROSOFT_ZH
+    assert one(rows(shipped, name, lang="de"), **match)[column] == "Microsoft"  # no German name
+
+
+def test_lang_option_of_the_command_line_names_microsoft_in_chinese() -> None:
+    from click.testing import CliRunner
+
+    from aiaccess.cli import main
+
+    for name in ("timeline", "relationships"):
+        result = CliRunner().invoke(main, ["query", name, "--lang", "zh", "--format", "csv"])
+        assert result.exit_code == 0, result.output
+        assert MICROSOFT_ZH in result.stdout
+
+
+def test_lists_with_nothing_to_list_are_empty_strings(shipped: ox.Store) -> None:
+    # zh: "Sam Altman被扫地出门" says nobody who ousted him; only fr names whom a restriction
+    # spares ("restera accessible aux clients d'entreprise"): an empty list is "" on every engine
+    ousted = one(rows(shipped, "timeline"), fact=ID + "event/sam-altman-ousted-2023")
+    assert ousted["actors"] == ""
+    spared = {row["spared"] for row in rows(shipped, "access-restrictions")}
+    assert spared == {"", "enterprise customers"}
+
+
 # --- running queries: parameters, languages, endpoints -----------------------
 
 EX = "http://example.com/"
