@@ -587,6 +587,37 @@ def test_lang_option_of_the_command_line_names_microsoft_in_chinese() -> None:
         assert MICROSOFT_ZH in result.stdout
 
 
+def test_access_restrictions_in_chinese_name_audiences_in_chinese(shipped: ox.Store) -> None:
+    # fr: "restera accessible aux clients d'entreprise" (spared), "développeurs individuels"
+    row = one(rows(shipped, "access-restrictions", lang="zh"), restriction=AZURE_END)
+    assert (row["actor"], row["audiences"], row["spared"]) == (
+        MICROSOFT_ZH,
+        "个人开发者",
+        "企业客户",
+    )
+    # zh: "套壳ChatGPT做一些 AI 应用" (startups) and API developers
+    zh = one(
+        rows(shipped, "access-restrictions", lang="zh"), restriction=RESTRICTION, language="zh"
+    )
+    assert listed(zh["audiences"]) == {"初创企业", "开发者"}
+
+
+def test_command_line_prints_kinds_and_audiences_in_chinese() -> None:
+    from click.testing import CliRunner
+
+    from aiaccess.cli import main
+
+    runner = CliRunner()
+    restrictions = runner.invoke(main, ["query", "access-restrictions", "--lang", "zh"])
+    assert restrictions.exit_code == 0, restrictions.output
+    assert "个人开发者" in restrictions.stdout and "企业客户" in restrictions.stdout
+    assert "enterprise customers" not in restrictions.stdout
+    kinds = runner.invoke(main, ["query", "relationships", "--lang", "zh", "--format", "csv"])
+    assert {"收入分成", "合作伙伴关系", "运营安排", "投资"} <= set(
+        kinds.stdout.replace("\r", "").split(",")
+    )
+
+
 def test_lists_with_nothing_to_list_are_empty_strings(shipped: ox.Store) -> None:
     # zh: "Sam Altman被扫地出门" says nobody who ousted him; only fr names whom a restriction
     # spares ("restera accessible aux clients d'entreprise"): an empty list is "" on every engine
