@@ -5,6 +5,7 @@
 ``/``                   home page, or the VoID description in RDF
 ``/dataset.ttl`` …      the dataset's files (:mod:`.downloads`)
 ``/shapes``             303 to ``/shapes.ttl`` (the shapes are not in the store)
+``/language/{code}``    the language switcher: keeps the choice, 303 back
 ``/static/…``           the pages' scripts and style sheets (:data:`.html.STATIC`)
 ``/<anything else>``    Linked Data for ``https://w3id.org/aiaccess/<…>``
 ======================  =================================================
@@ -29,12 +30,12 @@ from starlette.staticfiles import PathLike, StaticFiles
 from starlette.types import Scope
 
 from aiaccess import void
-from aiaccess.server import downloads, formats, html, linkeddata, sparql
+from aiaccess.server import downloads, formats, html, language, linkeddata, sparql
 from aiaccess.server.cache import AnswerCache
+from aiaccess.server.chrome import reader_languages
 from aiaccess.server.description import describe
 from aiaccess.server.errors import HttpError, method_not_allowed
 from aiaccess.server.index import Index
-from aiaccess.server.negotiation import languages
 from aiaccess.server.pool import WorkerPool
 from aiaccess.server.settings import Settings
 from aiaccess.server.snapshot import MEDIA_TYPES, Snapshot, load
@@ -114,6 +115,7 @@ def _routes(files: dict[str, downloads.Download]) -> list[Route | Mount]:
         Route("/sparql/", sparql.endpoint, methods=ANY_METHOD),
         Route("/", home, methods=ANY_METHOD),
         Route("/shapes", shapes, methods=ANY_METHOD),
+        Route("/language/{code}", language.switch, methods=ANY_METHOD),
         Mount("/static", StaticAssets(directory=html.STATIC), name="static"),
         *(
             Route("/" + name, functools.partial(downloads.serve, download=d), methods=ANY_METHOD)
@@ -172,9 +174,7 @@ async def home(request: Request) -> Response:
 def _home_page(request: Request) -> str:
     """Return the HTML home page."""
     data: linkeddata.LinkedData = request.app.state.linked_data
-    site = html.Site(
-        linkeddata.href, data.endpoint, languages(request.headers.get("accept-language"))
-    )
+    site = html.Site(linkeddata.href, data.endpoint, reader_languages(request))
     sections, files = data.home_sections(), request.app.state.downloads
     return html.home(void.TITLE, void.DESCRIPTION, sections, data.index, site, files)
 

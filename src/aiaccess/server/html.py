@@ -10,7 +10,6 @@ data goes through :func:`html.escape`, and only ``http(s)`` IRIs become links.
 
 from __future__ import annotations
 
-import base64
 import functools
 import hashlib
 import itertools
@@ -22,45 +21,42 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+import jinja2
 import pyoxigraph as ox
+from markupsafe import Markup
+from starlette.templating import Jinja2Templates
 
 from aiaccess.catalog import HEADER, CannedQuery, catalog
 from aiaccess.namespaces import AIA, GRAPH, ID, PREFIXES
+from aiaccess.server.chrome import Chrome, translator
 from aiaccess.server.index import HAS_BODY, Index, Quote, value_of
 from aiaccess.sparql import bind, bindings
+from aiaccess.void import LICENSE
 
 ROWS = 200
 """Rows shown per table before "and N more"; the RDF representations have them all."""
 
 _COMPACT = {**PREFIXES, "id": ID, "graph": GRAPH}
-_STYLE = """
-body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#222}
-nav a{margin-right:1rem}h1{font-size:1.6rem;margin-bottom:0}code{font-size:.85em;color:#555}
-table{border-collapse:collapse;width:100%}td,th{border-top:1px solid #ddd;padding:.3rem;
-text-align:left;vertical-align:top}th{width:30%;font-weight:normal;color:#444}
-blockquote{margin:.3rem 0;padding:.3rem .8rem;border-left:3px solid #9ab;background:#f6f8fa}
-.context{color:#777}.meta{color:#555;font-size:.9em}textarea{width:100%;font:14px monospace}
-.chart{position:relative;height:26rem}body:has(#yasgui){max-width:90rem}
-.yasr table.grip-padding>tbody>tr>td:first-child{padding-right:.8rem!important}
-"""
-_STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
 
 _RESIZER_HASH = "zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk="
 """The hash of the one ``<style>`` YASGUI adds: column-resizer's rules for its results table."""
 
 CSP = (
     "default-src 'none'; script-src 'self'; "
-    f"style-src 'self' 'sha256-{_STYLE_HASH}' 'sha256-{_RESIZER_HASH}'; "
+    f"style-src 'self' 'sha256-{_RESIZER_HASH}'; "
     "connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'"
 )
 """Every page's Content-Security-Policy: scripts, style sheets and requests from this server only.
 
-No inline script and no ``eval``; the two inline style sheets (the pages' own and
-YASGUI's) are allowed by their hashes, not by ``'unsafe-inline'``.
+No inline script and no ``eval``; the one inline style sheet (YASGUI's) is allowed
+by its hash, not by ``'unsafe-inline'``.
 """
 
 STATIC = Path(__file__).with_name("static")
 """The pages' scripts, style sheets and vendored components, served under ``/static/``."""
+
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+"""The pages' Jinja2 templates; ``base.html`` is the layout they extend."""
 
 CHART_QUERY = "reports-by-kind.rq"
 """The home page chart's query, under :data:`STATIC`."""
@@ -79,33 +75,6 @@ class Site:
     languages: tuple[str, ...] = ()
 
 
-def page(
-    title: str,
-    body: str,
-    language: str = "en",
-    styles: Sequence[str] = (),
-    scripts: Sequence[str] = (),
-) -> str:
-    """Return a complete HTML document around ``body`` (already escaped).
-
-    :param styles: style sheets to link, as paths under :data:`STATIC`.
-    :param scripts: scripts to run once the document is parsed, in order, as paths
-        under :data:`STATIC`.
-    """
-    links = "".join(f'<link rel="stylesheet" href="{escape(asset(s))}">' for s in styles)
-    tags = "".join(f'<script src="{escape(asset(s))}" defer></script>' for s in scripts)
-    return (
-        f'<!DOCTYPE html>\n<html lang="{escape(language)}"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{escape(CSP)}">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<link rel="icon" href="data:,">'
-        f"<title>{escape(title)}</title><style>{_STYLE}</style>{links}{tags}</head><body>"
-        '<nav><a href="/">aiaccess</a><a href="/sparql">SPARQL</a>'
-        '<a href="/void.ttl">VoID</a></nav>'
-        f"{body}</body></html>\n"
-    )
-
-
 @functools.cache
 def asset(name: str) -> str:
     """Return the URL of the file ``name`` under :data:`STATIC`, marked with its content's hash.
@@ -119,6 +88,55 @@ def asset(name: str) -> str:
     """
     digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:16]
     return f"/static/{name}?v={digest}"
+
+
+def _environment() -> jinja2.Environment:
+    """Return the templates' environment: autoescaping on, undefined names an error."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.globals["asset"] = asset
+    return environment
+
+
+TEMPLATES = Jinja2Templates(env=_environment())
+"""The pages' templates (Starlette's wrapper around one Jinja2 environment)."""
+
+
+def render(name: str, languages: tuple[str, ...], path: str, **context: object) -> str:
+    """Return the page the template ``name`` lays out from ``context``.
+
+    :param languages: the reader's languages, preferred first; the chrome is in the
+        first one it is written in (:func:`.chrome.chrome_language`).
+    :param path: the page's local path (and query string), for the language switcher.
+    """
+    frame = Chrome.of(languages, path, CSP, LICENSE)
+    gettext = translator(frame.lang)
+    return TEMPLATES.get_template(name).render(chrome=frame, _=gettext, **context)
+
+
+def page(
+    title: str,
+    body: str,
+    languages: tuple[str, ...] = (),
+    path: str = "/",
+    styles: Sequence[str] = (),
+    scripts: Sequence[str] = (),
+) -> str:
+    """Return a complete HTML document around ``body`` (already escaped HTML)."""
+    return render(
+        "page.html",
+        languages,
+        path,
+        title=title,
+        body=Markup(body),
+        styles=list(styles),
+        scripts=list(scripts),
+    )
 
 
 def compact(iri: str) -> str:
@@ -179,12 +197,7 @@ def resource(iri: str, index: Index, site: Site, alternates: dict[str, str]) -> 
         parts.append(_graph_contents(iri, index, site))
     parts.append(_evidence(index.quotes(iri), index, site))
     parts.append(_incoming(iri, index, site))
-    return page(name, "".join(parts), _page_language(site))
-
-
-def _page_language(site: Site) -> str:
-    """Return the language the page is written for."""
-    return site.languages[0] if site.languages else "en"
+    return page(name, "".join(parts), site.languages, site.href(iri) or "/")
 
 
 def _by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
@@ -319,7 +332,7 @@ def home(
         items = "".join(f"<li>{link(i, index, site)}</li>" for i in iris)
         parts.append(f"<h2>{escape(heading)}</h2><ul>{items}</ul>")
     scripts = ("chartjs/chart.umd.min.js", "home.js")
-    return page(title, "".join(parts), _page_language(site), scripts=scripts)
+    return page(title, "".join(parts), site.languages, "/", scripts=scripts)
 
 
 def _chart() -> str:
@@ -365,7 +378,13 @@ def query_form(
         f"<h2>Downloads</h2><ul>{files}</ul>"
     )
     scripts = ("yasgui/yasgui.min.js", "sparql.js")
-    return page("SPARQL endpoint", body, styles=("yasgui/yasgui.min.css",), scripts=scripts)
+    return page(
+        "SPARQL endpoint",
+        body,
+        path=ENDPOINT_PATH,
+        styles=("yasgui/yasgui.min.css",),
+        scripts=scripts,
+    )
 
 
 def _canned(queries: Sequence[CannedQuery]) -> str:

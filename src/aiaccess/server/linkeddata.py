@@ -17,14 +17,14 @@ from starlette.responses import Response
 from aiaccess.namespaces import AIA, BASE, REGISTRY_GRAPH
 from aiaccess.server import formats, html
 from aiaccess.server.cache import AnswerCache
+from aiaccess.server.chrome import reader_languages
 from aiaccess.server.errors import method_not_allowed, not_found
 from aiaccess.server.formats import Format
 from aiaccess.server.index import TYPE, Index, value_of
-from aiaccess.server.negotiation import languages
 from aiaccess.server.worker import Answer
 
 METHODS = ("GET", "HEAD")
-VARY = "Accept, Accept-Language"
+VARY = "Accept, Accept-Language, Cookie"
 
 
 def href(iri: str) -> str | None:
@@ -126,7 +126,7 @@ async def endpoint(request: Request) -> Response:
     iri, fmt = data.resolve(request.url.path)
     if fmt is None:
         fmt = formats.choose(formats.PAGE, request.headers.get("accept"))
-    langs = languages(request.headers.get("accept-language"))
+    langs = reader_languages(request)
     answer = data.answer(iri, fmt, langs)
     links = ", ".join(
         f'<{url}>; rel="alternate"; type="{fmt.media_type}"' for fmt, url in alternates(iri)
