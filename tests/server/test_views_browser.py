@@ -1,0 +1,255 @@
+"""The editor, its result views and the query gallery in a real browser (Chromium via Playwright).
+
+Each test saves a screenshot of what it checked under ``build/screenshots/``
+(or ``$AIACCESS_SCREENSHOTS``): look at them when a view changes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlparse
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from aiaccess.catalog import catalog
+from aiaccess.server.editor import editor_href, editor_text, with_prefixes
+from tests.server import test_browser as chromium
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(os.environ.get("AIACCESS_SCREENSHOTS", "build/screenshots"))
+browser = chromium.browser
+
+VIEW = "document.querySelector('.aia-view')?.aiaView"
+"""What the drawn view keeps for inspection: its kind, and its items, edges or chart."""
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh English-language tab, 1280 px wide, recording requests and policy violations."""
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    yield chromium.new_tab(context)
+    context.close()
+
+
+def shot(page: Page, name: str) -> None:
+    """Save a full-page screenshot of ``page`` as ``name``.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+def clean(page: Page, live: str) -> None:
+    """Assert the page needed nothing from another host and nothing its policy forbids."""
+    assert chromium.elsewhere(page, live) == []
+    assert chromium.violations(page) == []
+
+
+def canned(name: str) -> str:
+    """Return the editor's address for the canned query ``name`` (as the gallery links it)."""
+    return editor_href(editor_text(catalog()[name]))
+
+
+def inspect(page: Page, script: str) -> Any:
+    """Return what ``script`` (an expression over the drawn view, ``view``) evaluates to."""
+    return page.evaluate(f"(() => {{ const view = {VIEW}; return {script}; }})()")
+
+
+def test_timeline_query_opens_in_the_timeline_view(page: Page, live: str) -> None:
+    card = next(c for c in _cards() if c["name"] == "timeline")
+    page.goto(live.rstrip("/") + card["href"])
+    page.wait_for_function(f"() => {VIEW}?.kind === 'timeline'")
+    items = inspect(
+        page, "view.items.map(i => [i.start, i.type, i.className, i.content.textContent])"
+    )
+    restriction = [i for i in items if i[3] == "OpenAI blocks API access from China"]
+    assert restriction == [
+        ["2024-07-09", "point", "aia-stated", "OpenAI blocks API access from China"]
+    ]
+    drawn = page.locator(".aia-timeline .vis-item", has_text="OpenAI blocks API access from China")
+    expect(drawn).to_be_visible()
+    expect(page.locator(".yasr_btn.select_timeline")).to_have_class(re_selected())
+    # A year as stated spans the year; a date without a year is listed, not placed.
+    assert ["2022-01-01", "range", "aia-stated"] in [i[:3] for i in items]
+    expect(page.locator(".aia-unplaced")).to_contain_text("--10-21")
+    shot(page, "timeline-view")
+    clean(page, live)
+
+
+def test_timeline_view_draws_derived_bounds_as_ranges(page: Page, live: str) -> None:
+    query = (
+        "SELECT ?fact ?label ?earliest ?latest ?status WHERE { VALUES (?fact ?label ?earliest "
+        '?latest ?status) { (<https://w3id.org/aiaccess/id/policy/x> "exact" "2024-07-09" '
+        '"2024-07-09" "stated") (<https://w3id.org/aiaccess/id/policy/y> "bounded" "2024-01-01" '
+        '"2024-12-31" "derived") } }'
+    )
+    page.goto(f"{live}sparql?query={quote(query)}&view=timeline")
+    page.wait_for_function(f"() => {VIEW}?.kind === 'timeline'")
+    items = inspect(page, "view.items.map(i => [i.start, i.end ?? null, i.type, i.className])")
+    assert items == [
+        ["2024-07-09", None, "point", "aia-stated"],
+        ["2024-01-01", "2025-01-01", "range", "aia-derived"],
+    ]
+    expect(page.locator(".aia-timeline .vis-item.vis-range.aia-derived")).to_be_visible()
+    shot(page, "timeline-derived")
+    clean(page, live)
+
+
+def test_relationships_query_opens_in_the_graph_view(page: Page, live: str) -> None:
+    page.goto(live.rstrip("/") + canned_with_view("relationships", "graph"))
+    page.wait_for_function(f"() => {VIEW}?.kind === 'graph'")
+    edges = inspect(
+        page,
+        "view.cy.edges().map(e => [e.source().data('name'), e.target().data('name'),"
+        " e.data('kind'), e.data('colour')])",
+    )
+    microsoft_openai = {
+        (a, b, kind) for a, b, kind, _ in edges if {a, b} == {"Microsoft", "OpenAI"}
+    }
+    assert {
+        ("Microsoft", "OpenAI", "Investment"),
+        ("OpenAI", "Microsoft", "Revenue share"),
+        ("Microsoft", "OpenAI", "Revenue share"),
+        ("Microsoft", "OpenAI", "Partnership"),
+        ("Microsoft", "OpenAI", "Operating arrangement"),
+    } <= microsoft_openai
+    # Edges are coloured by their source: the Hebrew and English articles differ.
+    colours = {(a, b, kind): colour for a, b, kind, colour in edges}
+    assert (
+        colours["Microsoft", "OpenAI", "Revenue share"]
+        != colours["OpenAI", "Microsoft", "Revenue share"]
+    )
+    legend = page.locator(".aia-legend")
+    expect(legend).to_contain_text("Hebrew article")
+    expect(legend).to_contain_text("English article")
+    names = inspect(page, "view.cy.nodes().map(n => n.data('name')).sort()")
+    assert names == [
+        "21Vianet",
+        "Central Intelligence Agency",
+        "In-Q-Tel",
+        "Meta Platforms",
+        "Microsoft",
+        "OpenAI",
+    ]
+    inside = (
+        "view.cy.nodes().every(n => { const p = n.renderedPosition();"
+        " return p.x > 0 && p.y > 0 && p.x < view.cy.width() && p.y < view.cy.height(); })"
+    )
+    assert inspect(page, inside)
+    shot(page, "graph-view")
+    clean(page, live)
+
+
+def test_chart_view_draws_counts(page: Page, live: str) -> None:
+    query = (
+        "SELECT ?language (COUNT(?a) AS ?articles) WHERE { ?a a aia:Article ; "
+        "schema:inLanguage ?language } GROUP BY ?language ORDER BY ?language"
+    )
+    page.goto(f"{live}sparql?query={quote(with_prefixes(query))}&view=chart")
+    page.wait_for_function(f"() => {VIEW}?.kind === 'chart'")
+    data = inspect(page, "[view.chart.data.labels, view.chart.data.datasets.map(d => d.data)]")
+    assert data == [["en", "fr", "he", "vi", "zh"], [[1, 1, 1, 1, 1]]]
+    shot(page, "chart-view")
+    clean(page, live)
+
+
+def test_gallery_card_runs_its_query(page: Page, live: str) -> None:
+    page.goto(live + "queries")
+    page.get_by_label("Filter the queries").fill("free tokens")
+    cards = page.locator("#gallery > li:visible")
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_contain_text("What did Chinese providers offer developers leaving")
+    shot(page, "gallery")
+    cards.first.get_by_role("link").click()
+    zhipu = page.locator(".yasr table.dataTable tbody tr", has_text="Zhipu AI")
+    expect(zhipu).to_contain_text("150000000")
+    assert "/sparql?query=" in page.url and "free_tokens" in page.url
+    shot(page, "gallery-card-results")
+    clean(page, live)
+
+
+def test_sparql_url_opened_in_the_browser_shows_results(page: Page, live: str) -> None:
+    query = (
+        "SELECT (COUNT(*) AS ?articles) WHERE { ?a a <https://w3id.org/aiaccess/ontology#Article> }"
+    )
+    response = page.goto(f"{live}sparql?query={quote(query)}")
+    assert response is not None and response.headers["content-type"].startswith("text/html")
+    expect(page.locator(".yasr table.dataTable tbody td").nth(1)).to_contain_text('"5"')
+    shot(page, "sparql-url")
+    clean(page, live)
+
+
+def test_address_bar_follows_the_query_and_a_reload_keeps_it(page: Page, live: str) -> None:
+    page.goto(live + "sparql")
+    page.locator(".yasgui .CodeMirror").first.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("SELECT (COUNT(*) AS ?people) WHERE { ?p a schema:Person }")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(".yasr table.dataTable tbody td").nth(1)).to_be_visible()
+    assert "SELECT+%28COUNT%28*%29+AS+%3Fpeople%29" in page.url
+    count = page.locator(".yasr table.dataTable tbody td").nth(1).inner_text()
+    page.reload()
+    expect(page.locator(".yasr table.dataTable tbody td").nth(1)).to_have_text(count)
+    clean(page, live)
+
+
+def test_result_iris_link_to_this_servers_pages(page: Page, live: str) -> None:
+    page.goto(live.rstrip("/") + canned("relationships"))
+    link = page.locator(
+        ".yasr table.dataTable a.iri", has_text="id:relation/microsoft-investment-in-openai"
+    ).first
+    expect(link).to_have_attribute("href", "/id/relation/microsoft-investment-in-openai")
+    assert link.get_attribute("target") != "_blank"
+    # A truncated cell shows its whole text at the first click (YASR's "Ellipse" switch).
+    link.locator("xpath=ancestor::div[contains(@class, 'expandable')]").click()
+    link.click()
+    page.wait_for_url("**/id/relation/microsoft-investment-in-openai")
+    assert urlparse(page.url).netloc == urlparse(live).netloc
+
+
+def test_tab_leaves_the_editor(page: Page, live: str) -> None:
+    page.goto(live + "sparql")
+    editor = page.locator(".yasgui .CodeMirror").first
+    editor.click()
+    before = page.evaluate("document.querySelector('.yasgui .CodeMirror').CodeMirror.getValue()")
+    page.keyboard.press("Tab")
+    after = page.evaluate("document.querySelector('.yasgui .CodeMirror').CodeMirror.getValue()")
+    assert after == before
+    field = "document.querySelector('.yasgui .CodeMirror').CodeMirror.getInputField()"
+    assert page.evaluate(f"document.activeElement !== {field}")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(f"document.activeElement === {field}")
+
+
+def test_syntax_error_wraps_instead_of_widening_the_page(page: Page, live: str) -> None:
+    page.goto(live + "sparql")
+    page.locator(".yasgui .CodeMirror").first.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("SELECT * WHERE { ?s ?p ?o " + "FILTER(?o = 'a-long-line') " * 30)
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(".yasr .errorResult")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1280
+    shot(page, "syntax-error")
+
+
+def canned_with_view(name: str, view: str) -> str:
+    """Return the editor's address for the canned query ``name`` in ``view``."""
+    return editor_href(editor_text(catalog()[name]), view)
+
+
+def re_selected() -> Any:
+    """Return the pattern of a selected YASR view button's class."""
+    import re
+
+    return re.compile(r"\bselected\b")
+
+
+def _cards() -> list[dict[str, str]]:
+    """Return the gallery's cards as name and link."""
+    from aiaccess.server.editor import cards
+
+    return [{"name": c.name, "href": c.href} for c in cards()]
