@@ -36,10 +36,10 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def shot(page: Page, name: str) -> None:
-    """Save a full-page screenshot of ``page`` as ``name``.png."""
+def shot(page: Page, name: str, full_page: bool = True) -> None:
+    """Save a screenshot of ``page`` (all of it, or the viewport) as ``name``.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)
 
 
 def clean(page: Page, live: str) -> None:
@@ -253,3 +253,12 @@ def _cards() -> list[dict[str, str]]:
     from aiaccess.server.editor import cards
 
     return [{"name": c.name, "href": c.href} for c in cards()]
+
+
+def test_ontology_page_is_documentation(page: Page, live: str) -> None:
+    page.goto(live + "ontology")
+    expect(page.locator("h1")).to_have_text("aiaccess ontology")
+    page.get_by_role("link", name="aia:Relationship").first.click()
+    expect(page.locator("#Relationship")).to_be_in_viewport()
+    shot(page, "ontology", full_page=False)
+    clean(page, live)
