@@ -36,8 +36,11 @@ KINDS = (
     (SKOS + "ConceptScheme", "Concept schemes"),
 )
 """The kinds of terms documented, in the page's order, with their section headings."""
-_CONSTRAINTS = ("minCount", "maxCount", "datatype", "class", "nodeKind", "pattern", "in", "node")
-_CONSTRAINTS += ("hasValue", "minInclusive", "maxInclusive", "languageIn", "or", "sparql")
+_CONSTRAINTS = (
+    *("minCount", "maxCount", "datatype", "class", "nodeKind", "pattern", "in", "node"),
+    *("hasValue", "minInclusive", "maxInclusive", "languageIn", "or", "sparql"),
+)
+"""The SHACL constraint parameters shown for a property shape, in this order."""
 
 Graph = dict[str, dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]]
 
