@@ -107,21 +107,6 @@ def test_names_in_the_readers_language(browser: Browser, live: str) -> None:
     context.close()
 
 
-def test_editor_runs_a_canned_query(page: Page, live: str) -> None:
-    page.goto(live + "sparql")
-    expect(page.locator(".yasgui .CodeMirror")).to_be_visible()
-    page.get_by_label("Canned queries").select_option(label="Migration offers")
-    expect(page.locator("#question")).to_have_text(
-        "What did Chinese providers offer developers leaving OpenAI, and how many free tokens, "
-        "ranked?"
-    )
-    zhipu = page.locator(".yasr table.dataTable tbody tr", has_text="Zhipu AI")
-    expect(zhipu).to_contain_text("150000000")
-    expect(page.get_by_role("tab", name="Migration offers")).to_have_attribute(
-        "aria-selected", "true"
-    )
-    assert violations(page) == []
-    assert elsewhere(page, live) == []
 
 
 def test_editor_runs_the_query_typed(page: Page, live: str) -> None:
@@ -185,7 +170,6 @@ def test_query_form_runs_without_javascript(browser: Browser, live: str) -> None
     context = browser.new_context(locale="en-US", accept_downloads=True, java_script_enabled=False)
     page = context.new_page()
     page.goto(live + "sparql")
-    expect(page.get_by_label("Canned queries")).to_be_hidden()
     page.locator("textarea[name=query]").fill(
         "SELECT (COUNT(*) AS ?articles) WHERE { ?a a <https://w3id.org/aiaccess/ontology#Article> }"
     )

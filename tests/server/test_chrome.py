@@ -7,7 +7,7 @@ import re
 import jinja2
 from jinja2 import nodes
 
-from aiaccess.server import chrome, html
+from aiaccess.server import chrome, html, reading
 from tests.server.helpers import InProcess
 
 BROWSER = {"Accept": "text/html"}
@@ -17,6 +17,8 @@ def messages() -> set[str]:
     """Return every English message the templates translate with ``_("…")``, and the nav's."""
     environment = html.TEMPLATES.env
     found = {label for label, _ in chrome.NAV}
+    found |= {*reading.GROUPS.values(), *reading.ORDER, "Quantities", "Other facts"}
+    found |= set(reading.DATE_WORDS.values())
     for name in environment.list_templates(extensions=["html"]):
         source = environment.loader.get_source(environment, name)[0]  # type: ignore[union-attr]
         for call in environment.parse(source).find_all(nodes.Call):

@@ -5,6 +5,7 @@
 ``/``                   home page, or the VoID description in RDF
 ``/dataset.ttl`` …      the dataset's files (:mod:`.downloads`)
 ``/shapes``             303 to ``/shapes.ttl`` (the shapes are not in the store)
+``/queries``            the gallery of canned queries (:mod:`.editor`)
 ``/language/{code}``    the language switcher: keeps the choice, 303 back
 ``/static/…``           the pages' scripts and style sheets (:data:`.html.STATIC`)
 ``/<anything else>``    Linked Data for ``https://w3id.org/aiaccess/<…>``
@@ -30,7 +31,15 @@ from starlette.staticfiles import PathLike, StaticFiles
 from starlette.types import Scope
 
 from aiaccess import void
-from aiaccess.server import downloads, formats, html, language, linkeddata, sparql
+from aiaccess.server import (
+    downloads,
+    editor,
+    formats,
+    html,
+    language,
+    linkeddata,
+    sparql,
+)
 from aiaccess.server.cache import AnswerCache
 from aiaccess.server.chrome import reader_languages
 from aiaccess.server.description import describe
@@ -78,12 +87,14 @@ def create_app(settings: Settings, snapshot: Snapshot | None = None) -> Starlett
     limits = settings.limits
     options = Options(settings.allow_service, limits.result_bytes, settings.endpoint)
     pool = WorkerPool(settings.workers, snapshot.source, options, limits.concurrent_queries)
-    files = {
-        name: downloads.Download.of(
-            name, MEDIA_TYPES.get(name, "text/plain"), body, snapshot.modified
-        )
-        for name, body in snapshot.files.items()
-    }
+    files = downloads.with_checksums(
+        {
+            name: downloads.Download.of(
+                name, MEDIA_TYPES.get(name, "text/plain"), body, snapshot.modified
+            )
+            for name, body in snapshot.files.items()
+        }
+    )
     app = Starlette(
         routes=_routes(files),
         middleware=_middleware(settings),
@@ -95,15 +106,16 @@ def create_app(settings: Settings, snapshot: Snapshot | None = None) -> Starlett
     )
     app.state.settings = settings
     app.state.pool = pool
-    app.state.linked_data = linkeddata.LinkedData(index, settings.endpoint, limits.cache_bytes // 4)
+    app.state.linked_data = linkeddata.LinkedData(
+        index, settings.endpoint, limits.cache_bytes // 4, snapshot.texts
+    )
     app.state.void = snapshot.void
-    app.state.downloads = sorted(files)
+    app.state.downloads = [files[name] for name in sorted(files)]
     app.state.sparql = sparql.Endpoint(
         pool,
         AnswerCache(limits.cache_bytes),
         limits,
         describe(settings.endpoint, snapshot.quads, bool(settings.allow_service)),
-        sparql.query_form(settings.endpoint, sorted(files)),
     )
     return app
 
@@ -115,6 +127,7 @@ def _routes(files: dict[str, downloads.Download]) -> list[Route | Mount]:
         Route("/sparql/", sparql.endpoint, methods=ANY_METHOD),
         Route("/", home, methods=ANY_METHOD),
         Route("/shapes", shapes, methods=ANY_METHOD),
+        Route("/queries", editor.gallery, methods=ANY_METHOD),
         Route("/language/{code}", language.switch, methods=ANY_METHOD),
         Mount("/static", StaticAssets(directory=html.STATIC), name="static"),
         *(

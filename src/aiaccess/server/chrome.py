@@ -133,6 +133,7 @@ class NavItem:
 
 NAV: tuple[tuple[str, str], ...] = (
     ("SPARQL", "/sparql"),
+    ("Queries", "/queries"),
     ("Ontology", "/ontology"),
     ("Downloads", "/#downloads"),
 )
