@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from aiaccess.catalog import catalog
+from aiaccess.server import html
 from aiaccess.server.editor import editor_href, editor_text, with_prefixes
 from tests.server import test_browser as chromium
 
@@ -36,10 +37,10 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def shot(page: Page, name: str) -> None:
-    """Save a full-page screenshot of ``page`` as ``name``.png."""
+def shot(page: Page, name: str, full_page: bool = True) -> None:
+    """Save a screenshot of ``page`` (all of it, or the viewport) as ``name``.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)
 
 
 def clean(page: Page, live: str) -> None:
@@ -163,6 +164,11 @@ def test_gallery_card_runs_its_query(page: Page, live: str) -> None:
     expect(cards).to_have_count(1)
     expect(cards.first).to_contain_text("What did Chinese providers offer developers leaving")
     shot(page, "gallery")
+    # Arrow keys in the list of queries scroll; they open nothing.
+    cards.first.get_by_role("link").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    assert page.url == live + "queries"
     cards.first.get_by_role("link").click()
     zhipu = page.locator(".yasr table.dataTable tbody tr", has_text="Zhipu AI")
     expect(zhipu).to_contain_text("150000000")
@@ -253,3 +259,31 @@ def _cards() -> list[dict[str, str]]:
     from aiaccess.server.editor import cards
 
     return [{"name": c.name, "href": c.href} for c in cards()]
+
+
+def test_ontology_page_is_documentation(page: Page, live: str) -> None:
+    page.goto(live + "ontology")
+    expect(page.locator("h1")).to_have_text("aiaccess ontology")
+    page.get_by_role("link", name="aia:Relationship").first.click()
+    expect(page.locator("#Relationship")).to_be_in_viewport()
+    shot(page, "ontology", full_page=False)
+    clean(page, live)
+
+
+def test_a_page_draws_a_view_from_its_query(page: Page, live: str) -> None:
+    page.goto(live + "queries")
+    for script in ("vis-timeline/vis-timeline-graph2d.min.js", "views.js"):
+        page.add_script_tag(url=html.asset(script))
+    query = (
+        "SELECT ?fact ?label ?date WHERE { GRAPH ?g { ?fact rdfs:label ?label ; "
+        "schema:startDate ?date } FILTER(STR(?date) = '2024-07-09') }"
+    )
+    page.evaluate(
+        """query => { const root = document.createElement("div");
+        root.dataset.aiaView = "timeline"; root.dataset.query = query;
+        document.querySelector("main").prepend(root); return AiaViews.show(root); }""",
+        with_prefixes(query),
+    )
+    labels = inspect(page, "view.items.map(i => i.content.textContent)")
+    assert "OpenAI blocks API access from China" in labels
+    clean(page, live)

@@ -85,6 +85,7 @@ const AiaViews = (() => {
       const end = DAY.test(latest) && latest.slice(0, 10) !== earliest.slice(0, 10) ? dayAfter(latest) : null;
       return [earliest.slice(0, 10), end, status];
     }
+    if (DAY.test(latest)) return [latest.slice(0, 10), null, status];
     const date = text(row, "date");
     if (DAY.test(date)) return [date.slice(0, 10), null, status];
     let match = MONTH.exec(date);
@@ -423,5 +424,27 @@ const AiaViews = (() => {
     return { variables: json.head.vars, rows: json.results.bindings };
   }
 
-  return { local, select, views: { timeline, graph, chart } };
+  const views = { timeline, graph, chart };
+
+  /**
+   * Draw a view on a page, from its element's data: data-aia-view (timeline, graph
+   * or chart), data-query (a SELECT query) and data-endpoint (default /sparql).
+   */
+  async function show(root) {
+    const view = views[root.dataset.aiaView];
+    if (!view) return;
+    root.classList.add("aia-view");
+    root.setAttribute("aria-busy", "true");
+    try {
+      const { variables, rows } = await select(root.dataset.endpoint || "/sparql", root.dataset.query);
+      if (!view.handles(variables, rows)) throw new Error(`the results have no columns for a ${view.label.toLowerCase()}`);
+      view.draw(root, variables, rows);
+    } catch (error) {
+      root.append(element("p", "meta", `The ${view.label.toLowerCase()} could not be drawn: ${error.message}`));
+    } finally {
+      root.removeAttribute("aria-busy");
+    }
+  }
+
+  return { local, select, show, views };
 })();
