@@ -4,7 +4,8 @@
 ``/sparql`` (``/``)     SPARQL 1.1 Protocol; service description or form
 ``/``                   home page, or the VoID description in RDF
 ``/dataset.ttl`` …      the dataset's files (:mod:`.downloads`)
-``/shapes``             303 to ``/shapes.ttl`` (the shapes are not in the store)
+``/shapes``             303 to ``/shapes.ttl``, or for browsers to their documentation
+``/ontology``           the ontology's documentation (:mod:`.ontologydoc`), or its RDF
 ``/queries``            the gallery of canned queries (:mod:`.editor`)
 ``/language/{code}``    the language switcher: keeps the choice, 303 back
 ``/static/…``           the pages' scripts and style sheets (:data:`.html.STATIC`)
@@ -25,7 +26,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import PathLike, StaticFiles
 from starlette.types import Scope
@@ -38,6 +39,7 @@ from aiaccess.server import (
     html,
     language,
     linkeddata,
+    ontologydoc,
     sparql,
 )
 from aiaccess.server.cache import AnswerCache
@@ -126,7 +128,8 @@ def _routes(files: dict[str, downloads.Download]) -> list[Route | Mount]:
         Route("/sparql", sparql.endpoint, methods=ANY_METHOD),
         Route("/sparql/", sparql.endpoint, methods=ANY_METHOD),
         Route("/", home, methods=ANY_METHOD),
-        Route("/shapes", shapes, methods=ANY_METHOD),
+        Route("/shapes", ontologydoc.shapes, methods=ANY_METHOD),
+        Route("/ontology", ontologydoc.endpoint, methods=ANY_METHOD),
         Route("/queries", editor.gallery, methods=ANY_METHOD),
         Route("/language/{code}", language.switch, methods=ANY_METHOD),
         Mount("/static", StaticAssets(directory=html.STATIC), name="static"),
@@ -190,10 +193,3 @@ def _home_page(request: Request) -> str:
     site = html.Site(linkeddata.href, data.endpoint, reader_languages(request))
     sections, files = data.home_sections(), request.app.state.downloads
     return html.home(void.TITLE, void.DESCRIPTION, sections, data.index, site, files)
-
-
-async def shapes(request: Request) -> Response:
-    """Answer ``/shapes`` (the namespace of the SHACL shapes) with a redirect to the file."""
-    if request.method not in linkeddata.METHODS:
-        raise method_not_allowed(request.method, linkeddata.METHODS)
-    return RedirectResponse("/shapes.ttl", status_code=303)
