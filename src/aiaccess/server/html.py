@@ -238,7 +238,7 @@ def home(
         downloads=list(downloads),
         sections=listed,
         chart_query=chart,
-        chart_editor=f"{ENDPOINT_PATH}?{urlencode({'query': query})}",
+        chart_editor=f"{ENDPOINT_PATH}?{urlencode({'query': query, 'view': 'chart'})}",
         bibtex=bibtex(datetime.fromtimestamp(year, UTC).year),
         scripts=["chartjs/chart.umd.min.js", "home.js"],
     )
