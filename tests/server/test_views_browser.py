@@ -25,6 +25,8 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(os.environ.get("AIACCESS_SCREENSHOTS", "build/screenshots"))
 browser = chromium.browser
 
+RESTRICTION = "/id/policy/openai-api-restriction-china"
+"""The page of OpenAI's restriction of its API in China (2024-07-09)."""
 VIEW = "document.querySelector('.aia-view')?.aiaView"
 """What the drawn view keeps for inspection: its kind, and its items, edges or chart."""
 
@@ -67,9 +69,9 @@ def test_timeline_query_opens_in_the_timeline_view(page: Page, live: str) -> Non
         page,
         "view.items.map(i => [i.content.getAttribute('href'), i.start, i.type, i.className])",
     )
-    restriction = [i[1:] for i in items if i[0] == "/id/policy/openai-api-restriction-china"]
+    restriction = [i[1:] for i in items if i[0] == RESTRICTION]
     assert restriction == [["2024-07-09", "point", "aia-stated"]]
-    drawn = page.locator('.aia-timeline .vis-item a[href="/id/policy/openai-api-restriction-china"]')
+    drawn = page.locator(f'.aia-timeline .vis-item a[href="{RESTRICTION}"]')
     expect(drawn).to_be_visible()
     expect(page.locator(".yasr_btn.select_timeline")).to_have_class(re_selected())
     # A year as stated spans the year.
@@ -291,4 +293,13 @@ def test_a_page_draws_a_view_from_its_query(page: Page, live: str) -> None:
     )
     labels = inspect(page, "view.items.map(i => i.content.textContent)")
     assert "OpenAI blocks API access from China" in labels
+    clean(page, live)
+
+
+def test_home_pages_query_link_opens_the_editor_with_results(page: Page, live: str) -> None:
+    page.goto(live)
+    page.get_by_role("link", name="open it in the editor").click()
+    page.wait_for_url("**/sparql?query=*")
+    expect(page.locator(".yasgui .CodeMirror").first).to_contain_text("inLanguage")
+    expect(page.locator(".yasr .yasr_response_chip")).to_contain_text("results")
     clean(page, live)
