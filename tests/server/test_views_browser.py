@@ -303,3 +303,18 @@ def test_home_pages_query_link_opens_the_editor_with_results(page: Page, live: s
     expect(page.locator(".yasgui .CodeMirror").first).to_contain_text("inLanguage")
     expect(page.locator(".yasr .yasr_response_chip")).to_contain_text("results")
     clean(page, live)
+
+
+def test_everything_as_a_graph(page: Page, live: str) -> None:
+    page.goto(live + "queries")
+    page.locator("#network").click()
+    page.wait_for_function(f"() => {VIEW}?.kind === 'graph'")
+    edges = inspect(page, "view.edges.map(e => [e.from, e.to, e.kind, e.source.name, e.directed])")
+    assert ["OpenAI", "China", "restricts access in", "Chinese article", True] in edges
+    assert ["Zhipu AI", "OpenAI", "migration offer answering", "Vietnamese article", True] in edges
+    assert ["Paul Nakasone", "OpenAI", "member of", "Chinese article", True] in edges
+    assert ["Microsoft", "OpenAI", "Investment", "English article", True] in edges
+    shot(page, "graph-everything")
+    page.evaluate(f"{VIEW}.cy.nodes().filter(n => n.data('name') === 'OpenAI').emit('tap')")
+    page.wait_for_url("**/id/org/openai")
+    clean(page, live)
