@@ -83,6 +83,11 @@ def test_timeline_query_opens_in_the_timeline_view(page: Page, live: str) -> Non
         assert placed == ["aia-derived"]
     else:
         expect(page.locator(".aia-unplaced")).to_contain_text("--10-21")
+    # The address bar follows the view chosen.
+    page.locator(".yasr_btn.select_table").click()
+    page.wait_for_function("() => !location.search.includes('view=')")
+    page.locator(".yasr_btn.select_timeline").click()
+    page.wait_for_function("() => location.search.endsWith('&view=timeline')")
     shot(page, "timeline-view")
     clean(page, live)
 
