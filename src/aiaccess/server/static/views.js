@@ -433,6 +433,7 @@ const AiaViews = (() => {
         options: {
           indexAxis: "y",
           maintainAspectRatio: false,
+          animation: false,
           scales: { x: { stacked: Boolean(series), ticks: { precision: 0 } }, y: { stacked: Boolean(series) } },
         },
       });
