@@ -156,15 +156,26 @@ def test_relationships_query_opens_in_the_graph_view(page: Page, live: str) -> N
     clean(page, live)
 
 
-def test_chart_view_draws_counts(page: Page, live: str) -> None:
-    query = (
-        "SELECT ?language (COUNT(?a) AS ?articles) WHERE { ?a a aia:Article ; "
-        "schema:inLanguage ?language } GROUP BY ?language ORDER BY ?language"
-    )
-    page.goto(f"{live}sparql?query={quote(with_prefixes(query))}&view=chart")
+def test_chart_view_stacks_what_each_source_reports(page: Page, live: str) -> None:
+    query = (html.STATIC / html.CHART_QUERY).read_text(encoding="utf-8")
+    page.goto(live.rstrip("/") + editor_href(query, "chart"))
     page.wait_for_function(f"() => {VIEW}?.kind === 'chart'")
-    data = inspect(page, "[view.chart.data.labels, view.chart.data.datasets.map(d => d.data)]")
-    assert data == [["en", "fr", "he", "vi", "zh"], [[1, 1, 1, 1, 1]]]
+    labels, datasets = inspect(
+        page, "[view.chart.data.labels, view.chart.data.datasets.map(d => [d.label, d.data])]"
+    )
+    by_language = dict(datasets)
+    assert sorted(by_language) == [
+        "Chinese article",
+        "English article",
+        "French article",
+        "Hebrew article",
+        "Vietnamese article",
+    ]
+    offers = labels.index("Migration offer")
+    assert (by_language["Vietnamese article"][offers], by_language["Hebrew article"][offers]) == (
+        6,
+        4,
+    )
     shot(page, "chart-view")
     clean(page, live)
 

@@ -405,7 +405,7 @@ const AiaViews = (() => {
       if (series) {
         const groups = [...new Set(rows.map((row) => text(row, series)))].sort();
         datasets = groups.map((group, i) => ({
-          label: group,
+          label: series === "language" && group ? `${languageNames.of(group)} article` : group,
           backgroundColor: PALETTE[i % PALETTE.length],
           data: labels.map((label) =>
             rows
