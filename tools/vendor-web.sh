@@ -92,7 +92,10 @@ checksums "$static/chartjs"
 
 # vis-timeline's dist/ build bundles its dependencies (moment, vis-data…) like
 # the standalone/ one, but leaves the style sheet to a file instead of adding a
-# <style> element, which the pages' Content-Security-Policy would refuse.
+# <style> element, which the pages' Content-Security-Policy would refuse. It logs
+# a deprecation notice in the console (upstream plans to drop dist/ for the peer
+# and standalone builds): on an upgrade that removes it, take the standalone
+# build and allow its one <style> by hash in html.CSP, as for YASGUI's.
 fetch "$TIMELINE" "$static/vis-timeline" vis-timeline
 cp "$work/vis-timeline/package/dist/vis-timeline-graph2d.min.js" \
     "$work/vis-timeline/package/dist/vis-timeline-graph2d.min.css" \

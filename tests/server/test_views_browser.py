@@ -25,6 +25,8 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(os.environ.get("AIACCESS_SCREENSHOTS", "build/screenshots"))
 browser = chromium.browser
 
+RESTRICTION = "/id/policy/openai-api-restriction-china"
+"""The page of OpenAI's restriction of its API in China (2024-07-09)."""
 VIEW = "document.querySelector('.aia-view')?.aiaView"
 """What the drawn view keeps for inspection: its kind, and its items, edges or chart."""
 
@@ -64,18 +66,28 @@ def test_timeline_query_opens_in_the_timeline_view(page: Page, live: str) -> Non
     page.goto(live.rstrip("/") + card["href"])
     page.wait_for_function(f"() => {VIEW}?.kind === 'timeline'")
     items = inspect(
-        page, "view.items.map(i => [i.start, i.type, i.className, i.content.textContent])"
+        page,
+        "view.items.map(i => [i.content.getAttribute('href'), i.start, i.type, i.className])",
     )
-    restriction = [i for i in items if i[3] == "OpenAI blocks API access from China"]
-    assert restriction == [
-        ["2024-07-09", "point", "aia-stated", "OpenAI blocks API access from China"]
-    ]
-    drawn = page.locator(".aia-timeline .vis-item", has_text="OpenAI blocks API access from China")
+    restriction = [i[1:] for i in items if i[0] == RESTRICTION]
+    assert restriction == [["2024-07-09", "point", "aia-stated"]]
+    drawn = page.locator(f'.aia-timeline .vis-item a[href="{RESTRICTION}"]')
     expect(drawn).to_be_visible()
     expect(page.locator(".yasr_btn.select_timeline")).to_have_class(re_selected())
-    # A year as stated spans the year; a date without a year is listed, not placed.
-    assert ["2022-01-01", "range", "aia-stated"] in [i[:3] for i in items]
-    expect(page.locator(".aia-unplaced")).to_contain_text("--10-21")
+    # A year as stated spans the year.
+    assert ["2022-01-01", "range", "aia-stated"] in [i[1:] for i in items]
+    # A date stated without a year is listed apart, or drawn as derived bounds.
+    ended = "/id/policy/azure-openai-individual-developers-end"
+    placed = [i[3] for i in items if i[0] == ended]
+    if placed:
+        assert placed == ["aia-derived"]
+    else:
+        expect(page.locator(".aia-unplaced")).to_contain_text("--10-21")
+    # The address bar follows the view chosen.
+    page.locator(".yasr_btn.select_table").click()
+    page.wait_for_function("() => !location.search.includes('view=')")
+    page.locator(".yasr_btn.select_timeline").click()
+    page.wait_for_function("() => location.search.endsWith('&view=timeline')")
     shot(page, "timeline-view")
     clean(page, live)
 
@@ -144,15 +156,26 @@ def test_relationships_query_opens_in_the_graph_view(page: Page, live: str) -> N
     clean(page, live)
 
 
-def test_chart_view_draws_counts(page: Page, live: str) -> None:
-    query = (
-        "SELECT ?language (COUNT(?a) AS ?articles) WHERE { ?a a aia:Article ; "
-        "schema:inLanguage ?language } GROUP BY ?language ORDER BY ?language"
-    )
-    page.goto(f"{live}sparql?query={quote(with_prefixes(query))}&view=chart")
+def test_chart_view_stacks_what_each_source_reports(page: Page, live: str) -> None:
+    query = (html.STATIC / html.CHART_QUERY).read_text(encoding="utf-8")
+    page.goto(live.rstrip("/") + editor_href(query, "chart"))
     page.wait_for_function(f"() => {VIEW}?.kind === 'chart'")
-    data = inspect(page, "[view.chart.data.labels, view.chart.data.datasets.map(d => d.data)]")
-    assert data == [["en", "fr", "he", "vi", "zh"], [[1, 1, 1, 1, 1]]]
+    labels, datasets = inspect(
+        page, "[view.chart.data.labels, view.chart.data.datasets.map(d => [d.label, d.data])]"
+    )
+    by_language = dict(datasets)
+    assert sorted(by_language) == [
+        "Chinese article",
+        "English article",
+        "French article",
+        "Hebrew article",
+        "Vietnamese article",
+    ]
+    offers = labels.index("Migration offer")
+    assert (by_language["Vietnamese article"][offers], by_language["Hebrew article"][offers]) == (
+        6,
+        4,
+    )
     shot(page, "chart-view")
     clean(page, live)
 
@@ -286,4 +309,28 @@ def test_a_page_draws_a_view_from_its_query(page: Page, live: str) -> None:
     )
     labels = inspect(page, "view.items.map(i => i.content.textContent)")
     assert "OpenAI blocks API access from China" in labels
+    clean(page, live)
+
+
+def test_home_pages_query_link_opens_the_editor_with_results(page: Page, live: str) -> None:
+    page.goto(live)
+    page.get_by_role("link", name="open it in the editor").click()
+    page.wait_for_url("**/sparql?query=*")
+    expect(page.locator(".yasgui .CodeMirror").first).to_contain_text("inLanguage")
+    expect(page.locator(".yasr .yasr_response_chip")).to_contain_text("results")
+    clean(page, live)
+
+
+def test_everything_as_a_graph(page: Page, live: str) -> None:
+    page.goto(live + "queries")
+    page.locator("#network").click()
+    page.wait_for_function(f"() => {VIEW}?.kind === 'graph'")
+    edges = inspect(page, "view.edges.map(e => [e.from, e.to, e.kind, e.source.name, e.directed])")
+    assert ["OpenAI", "China", "restricts access in", "Chinese article", True] in edges
+    assert ["Zhipu AI", "OpenAI", "migration offer answering", "Vietnamese article", True] in edges
+    assert ["Paul Nakasone", "OpenAI", "member of", "Chinese article", True] in edges
+    assert ["Microsoft", "OpenAI", "Investment", "English article", True] in edges
+    shot(page, "graph-everything")
+    page.evaluate(f"{VIEW}.cy.nodes().filter(n => n.data('name') === 'OpenAI').emit('tap')")
+    page.wait_for_url("**/id/org/openai")
     clean(page, live)

@@ -35,6 +35,9 @@ VIEWS = ("table", "timeline", "graph", "chart")
 DEFAULT_VIEWS = {"timeline": "timeline", "relationships": "graph"}
 """The view each canned query opens in, when not the table."""
 
+NETWORK_QUERY = "network.rq"
+"""The query of everything as a graph (who did what to whom), under :data:`.html.STATIC`."""
+
 EXAMPLE = """SELECT ?article ?headline WHERE {
   ?article a aia:Article ; schema:headline ?headline .
 }
@@ -187,6 +190,7 @@ async def gallery(request: Request) -> Response:
         reader_languages(request),
         request.url.path,
         cards=cards(),
+        network=editor_href((html.STATIC / NETWORK_QUERY).read_text(encoding="utf-8"), "graph"),
         styles=["views.css"],
         scripts=["gallery.js"],
     )

@@ -215,7 +215,7 @@ const AiaViews = (() => {
     { from: "operators", to: "service", kind: () => "operates" },
     { from: "name", to: "organization", kind: (row) => text(row, "role") || "role at" },
     { from: "provider", to: "audiences", kind: () => "offers to" },
-    { from: "from", to: "to", kind: (row) => text(row, "kind") || text(row, "label") },
+    { from: "from", to: "to", kind: (row) => text(row, "kind") || text(row, "label"), names: ["from_name", "to_name"] },
   ];
 
   function recipeFor(variables) {
@@ -229,6 +229,12 @@ const AiaViews = (() => {
     for (const row of rows) {
       const base = { kind: recipe.kind(row), label: text(row, "label"), source: sourceOf(row) };
       base.fact = text(row, "relation") || text(row, "restriction") || text(row, "route") || text(row, "fact");
+      if (recipe.names) {
+        const [from, to] = [text(row, recipe.from), text(row, recipe.to)];
+        const [fromName, toName] = recipe.names.map((column) => text(row, column));
+        if (from && to) edges.push({ ...base, from: fromName || from, to: toName || to, fromIri: from, toIri: to, directed: true });
+        continue;
+      }
       for (const from of names(text(row, recipe.from)))
         for (const to of names(text(row, recipe.to))) edges.push({ ...base, from, to, directed: true });
       const parties = recipe.between ? names(text(row, recipe.between)) : [];
@@ -250,7 +256,12 @@ const AiaViews = (() => {
         if (!colours.has(edge.source.key))
           colours.set(edge.source.key, { colour: PALETTE[colours.size % PALETTE.length], name: edge.source.name });
       const nodes = [...new Set(edges.flatMap((edge) => [edge.from, edge.to]))];
-      const box = element("div", "aia-graph");
+      const pages = new Map();
+      for (const edge of edges) {
+        if (local(edge.fromIri)) pages.set(edge.from, local(edge.fromIri));
+        if (local(edge.toIri)) pages.set(edge.to, local(edge.toIri));
+      }
+      const box = element("div", nodes.length > 10 ? "aia-graph aia-graph-large" : "aia-graph");
       box.setAttribute("role", "img");
       box.setAttribute("aria-label", `Graph of ${nodes.length} parties and ${edges.length} links; the list below gives them as text`);
       root.append(box, legend(colours, "Colour of each source"), edgeList(edges));
@@ -289,7 +300,8 @@ const AiaViews = (() => {
           {
             selector: "edge",
             style: {
-              label: "data(kind)",
+              // Many links: their names show on hover only (the list below has them all).
+              label: edges.length > 24 ? "" : "data(kind)",
               "line-color": "data(colour)",
               "target-arrow-color": "data(colour)",
               "target-arrow-shape": "data(arrow)",
@@ -303,15 +315,32 @@ const AiaViews = (() => {
               width: 2.5,
             },
           },
+          { selector: "edge.hover", style: { label: "data(kind)", width: 4, "z-index": 10 } },
         ],
-        // A circle, most linked first: deterministic, and every node and label apart.
-        layout: { name: "circle", animate: false, padding: 30, radius: Math.max(110, nodes.length * 30), sort: (a, b) => b.degree() - a.degree() },
+        layout: layoutFor(nodes.length),
         maxZoom: 1.6,
+      });
+      cy.on("mouseover", "edge", (event) => event.target.addClass("hover"));
+      cy.on("mouseout", "edge", (event) => event.target.removeClass("hover"));
+      // A party with a page of its own opens it when chosen.
+      cy.on("tap", "node", (event) => {
+        const href = pages.get(event.target.data("name"));
+        if (href) window.location.assign(href);
       });
       root.aiaView = { kind: "graph", edges, cy };
       return { destroy: () => cy.destroy() };
     },
   };
+
+  /**
+   * A deterministic layout: a circle, most linked first, for a few parties; rings by
+   * number of links (the most linked in the middle) for more.
+   */
+  function layoutFor(count) {
+    const byDegree = (a, b) => b.degree() - a.degree();
+    if (count <= 10) return { name: "circle", animate: false, padding: 30, radius: Math.max(110, count * 30), sort: byDegree };
+    return { name: "concentric", animate: false, padding: 20, minNodeSpacing: 90, concentric: (node) => node.degree(), levelWidth: () => 4 };
+  }
 
   /**
    * Cytoscape.js adds a <style> element (one rule, which views.css holds) unless the
@@ -376,7 +405,7 @@ const AiaViews = (() => {
       if (series) {
         const groups = [...new Set(rows.map((row) => text(row, series)))].sort();
         datasets = groups.map((group, i) => ({
-          label: group,
+          label: series === "language" && group ? `${languageNames.of(group)} article` : group,
           backgroundColor: PALETTE[i % PALETTE.length],
           data: labels.map((label) =>
             rows
@@ -404,6 +433,7 @@ const AiaViews = (() => {
         options: {
           indexAxis: "y",
           maintainAspectRatio: false,
+          animation: false,
           scales: { x: { stacked: Boolean(series), ticks: { precision: 0 } }, y: { stacked: Boolean(series) } },
         },
       });
