@@ -111,7 +111,14 @@ def bench_size(
         corpus = Path(__file__).resolve().parents[1]
     else:
         subprocess.run(
-            [sys.executable, str(BENCH / "generate.py"), str(count), str(corpus)],
+            [
+                sys.executable,
+                str(BENCH / "generate.py"),
+                "--articles",
+                str(count),
+                "--out",
+                str(corpus),
+            ],
             check=True,
             stdout=subprocess.DEVNULL,
         )
