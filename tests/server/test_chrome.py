@@ -18,7 +18,7 @@ def messages() -> set[str]:
     environment = html.TEMPLATES.env
     found = {label for label, _ in chrome.NAV}
     found |= {*reading.GROUPS.values(), *reading.ORDER, "Quantities", "Other facts"}
-    found |= set(reading.DATE_WORDS.values())
+    found |= set(reading.DATE_WORDS.values()) | set(reading.WORDS.values())
     for name in environment.list_templates(extensions=["html"]):
         source = environment.loader.get_source(environment, name)[0]  # type: ignore[union-attr]
         for call in environment.parse(source).find_all(nodes.Call):
