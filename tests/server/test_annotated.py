@@ -66,3 +66,15 @@ def test_each_quote_has_an_anchor_where_it_starts(
     assert any(at <= start < at + 200 for at in anchors)
     for at, piece in anchors.items():
         assert piece.start == at and piece.backs
+
+
+def test_facts_the_article_is_less_sure_of_say_so(articles: dict[str, tuple[Article, str]]) -> None:
+    hedged = {
+        r.fact.link.iri: r.certainty.iri
+        for shaped, _ in articles.values()
+        for g in shaped.reports
+        for r in g.items
+        if r.certainty
+    }
+    assert hedged, "no article speculates, predicts or opines"
+    assert not any(c.endswith("#Reported") for c in hedged.values())
