@@ -110,8 +110,12 @@ const AiaViews = (() => {
     const earliest = text(row, "earliest");
     const latest = text(row, "latest");
     if (earliest) return latest && latest !== earliest ? `${earliest} – ${latest}` : earliest;
+    if (latest) return `on or before ${latest}`;
     return text(row, "date");
   }
+
+  /** How a row's change reads before its label (a start reads as the label alone). */
+  const CHANGES = { end: "Ends: ", published: "Published: ", modified: "Updated: " };
 
   const timeline = {
     label: "Timeline",
@@ -125,13 +129,14 @@ const AiaViews = (() => {
       rows.forEach((row, id) => {
         const placed = span(row);
         const label = text(row, "label") || text(row, "fact");
-        const change = text(row, "change") === "end" ? "Ends: " : "";
+        const change = CHANGES[text(row, "change")] || "";
+        const openStart = !text(row, "earliest") && Boolean(text(row, "latest"));
         if (!placed) {
           unplaced.push(row);
           return;
         }
         const [start, end, status] = placed;
-        const content = linkTo(text(row, "fact"), change + label);
+        const content = linkTo(text(row, "fact"), change + (openStart ? "≤ " : "") + label);
         content.title = `${change}${label} — ${when(row)} (${status})`;
         items.push({
           id,
@@ -185,8 +190,11 @@ const AiaViews = (() => {
     key.append(
       element("span", "aia-key-stated", "stated date"),
       " · ",
+      element("span", "aia-key-derived-day", "derived day"),
+      " · ",
       element("span", "aia-key-derived", "derived bounds (earliest–latest, implied by the sources)"),
-      " · a year or month as stated spans it. Ctrl + wheel zooms; drag to move.",
+      " · ≤ on or before (no earlier bound) · a year or month as stated spans it.",
+      " Ctrl + wheel zooms; drag to move.",
     );
     return key;
   }
