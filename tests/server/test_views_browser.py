@@ -159,6 +159,25 @@ def test_relationships_query_opens_in_the_graph_view(page: Page, live: str) -> N
     clean(page, live)
 
 
+HEBREW = "Hebrew article"
+
+
+@pytest.mark.parametrize(
+    ("name", "edge"),
+    [
+        ("access-restrictions", ["OpenAI", "China", "restricts access in", "Chinese article"]),
+        ("continued-access-routes", ["21Vianet", "Azure OpenAI Service", "operates", HEBREW]),
+        ("people-and-roles", ["Joe Tsai", "Alibaba Group", "chairman", "Vietnamese article"]),
+    ],
+)
+def test_graph_view_of_other_queries(page: Page, live: str, name: str, edge: list[str]) -> None:
+    page.goto(live.rstrip("/") + canned_with_view(name, "graph"))
+    page.wait_for_function(f"() => {VIEW}?.kind === 'graph'")
+    edges = inspect(page, "view.edges.map(e => [e.from, e.to, e.kind, e.source.name])")
+    assert edge in edges
+    clean(page, live)
+
+
 def test_chart_view_stacks_what_each_source_reports(page: Page, live: str) -> None:
     query = (html.STATIC / html.CHART_QUERY).read_text(encoding="utf-8")
     page.goto(live.rstrip("/") + editor_href(query, "chart"))

@@ -226,6 +226,9 @@ const AiaViews = (() => {
     { from: "from", to: "to", kind: (row) => text(row, "kind") || text(row, "label"), names: ["from_name", "to_name"] },
   ];
 
+  /** The columns that may hold the fact an edge stands for, in order of preference. */
+  const FACT_COLUMNS = ["relation", "restriction", "route", "membership", "offer", "fact"];
+
   function recipeFor(variables) {
     return RECIPES.find((recipe) => variables.includes(recipe.from) && variables.includes(recipe.to));
   }
@@ -236,7 +239,7 @@ const AiaViews = (() => {
     const edges = [];
     for (const row of rows) {
       const base = { kind: recipe.kind(row), label: text(row, "label"), source: sourceOf(row) };
-      base.fact = text(row, "relation") || text(row, "restriction") || text(row, "route") || text(row, "fact");
+      base.fact = FACT_COLUMNS.map((column) => text(row, column)).find(Boolean) || "";
       if (recipe.names) {
         const [from, to] = [text(row, recipe.from), text(row, recipe.to)];
         const [fromName, toName] = recipe.names.map((column) => text(row, column));
