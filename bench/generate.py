@@ -714,8 +714,10 @@ REGISTRY_KINDS = {
 def registry_file(items: list[Article]) -> bytes:
     """Return the registry: the shared entities, then each story's and each author's."""
     out = Writer()
+    present = {item.language for item in items}
     for path, (cls, english, forms) in SHARED_NAMES.items():
-        _entity(out, path, cls, english, forms)
+        written = {lang: form for lang, form in forms.items() if lang in present}
+        _entity(out, path, cls, english, written)
     stories = {item.story.number: item.story for item in items}
     for story in stories.values():
         languages = [i.language for i in items if i.story.number == story.number]
