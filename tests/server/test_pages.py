@@ -100,8 +100,8 @@ def test_static_file_without_its_hash_is_cached_an_hour(client: InProcess) -> No
 
 
 def test_static_file_answers_304_to_its_etag(client: InProcess) -> None:
-    first = client.get(html.asset("page-views.js"))
-    again = client.get(html.asset("page-views.js"), headers={"if-none-match": first.headers["etag"]})
+    first = client.get(html.asset("views.js"))
+    again = client.get(html.asset("views.js"), headers={"if-none-match": first.headers["etag"]})
     assert again.status_code == 304
 
 
