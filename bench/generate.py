@@ -5,9 +5,9 @@ Not a test: the benchmarks and one test call it.
     .venv/bin/python bench/generate.py N OUT [--seed S]
 
 ``OUT`` becomes a data folder that ``aiaccess --root OUT build`` builds: the
-project's ontology, shapes and checks; a registry that grows with N (the real
-registry plus, per article, an organization, a product and a person named in
-that article's script); and N seed texts in Hebrew, English, Chinese, French
+project's ontology, shapes and checks; a registry that grows with N (OpenAI and China
+in all five languages plus, per article, an organization, a product and a
+person named in that article's script); and N seed texts in Hebrew, English, Chinese, French
 and Vietnamese, each with its article file. Every article reports what the real
 ones do -- an access restriction shared with four other articles (each giving
 its own start date), the announcement event, a partnership, a chief executive's
@@ -266,6 +266,29 @@ def date(month_day: tuple[int, int]) -> ox.Literal:
     return ox.Literal(f"2024-{month:02d}-{day:02d}", datatype=ox.NamedNode(XSD + "date"))
 
 
+SHARED = {
+    ("org/openai", "Organization", "OpenAI"): {lang: "OpenAI" for lang in LANGUAGES},
+    ("place/china", "Jurisdiction", "China"): {
+        "he": "סין",
+        "en": "China",
+        "zh": "中国",
+        "fr": "Chine",
+        "vi": "Trung Quốc",
+    },
+}
+"""Registry entities every article names, with the form each language writes."""
+
+
+def shared_entries(out: Writer) -> None:
+    """Add the entities every article names (OpenAI, China) in all five languages."""
+    for (kind, cls, english), forms in SHARED.items():
+        entity = iri(kind)
+        out.add(entity, RDF + "type", ox.NamedNode(AIA + cls))
+        out.add(entity, RDFS + "label", en(english))
+        for language, form in forms.items():
+            out.add(entity, AIA + "surfaceForm", ox.Literal(form, language=language))
+
+
 def registry_entries(item: Article, out: Writer) -> None:
     """Add the article's organization, product, person (and every tenth, an outlet)."""
     n, lang, i = item.names, item.language, item.index
@@ -426,6 +449,7 @@ def generate(count: int, out: Path, seed: int = 0) -> list[Article]:
     rng = random.Random(seed)
     items = [article(i, rng) for i in range(count)]
     registry = Writer()
+    shared_entries(registry)
     sums = []
     for item in items:
         registry_entries(item, registry)
@@ -433,8 +457,7 @@ def generate(count: int, out: Path, seed: int = 0) -> list[Article]:
         (out / "seeds" / item.seed).write_bytes(text)
         sums.append(f"{hashlib.sha256(text).hexdigest()}  {item.seed}\n")
         (out / "data" / "articles" / f"{item.slug}.ttl").write_bytes(article_file(item))
-    real = shipped.registry.read_bytes()
-    (out / "data" / "registry.ttl").write_bytes(real + b"\n" + registry.turtle())
+    (out / "data" / "registry.ttl").write_bytes(registry.turtle())
     (out / "seeds" / "SHA256SUMS").write_text("".join(sorted(sums)), encoding="utf-8")
     return items
 
