@@ -386,7 +386,7 @@ def test_government_actions_and_their_targets(shipped: ox.Store) -> None:
         "United States government",
         "China",
     )
-    assert listed(chips["sources"]) == {"en", "he", "vi"}
+    assert listed(chips["sources"]) == {"en", "vi"}  # he speaks of advanced technology, not chips
     # he: "חקיקה דו-מפלגתית המבקשת להקל על חסימת מכירת בינה מלאכותית מארצות הברית לסין"
     bill = found[ID + "policy/us-ai-sales-bill"]
     assert (bill["kind"], bill["targets"], bill["sources"]) == ("Legislation", "China", "he")
