@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from aiaccess import evidence, mentions, seeds
+from aiaccess import comparison, evidence, mentions, seeds
 from aiaccess.errors import DataError
 from aiaccess.namespaces import (
     AIA,
@@ -44,6 +44,8 @@ class Assembled:
 def assemble(resources: Resources | None = None) -> Assembled:
     """Read seeds, ontology, registry and articles into one sorted list of quads.
 
+    Computed graphs follow: the mention index and the comparison of sources.
+
     :raises SeedError: if a seed is missing or changed.
     :raises DataSyntaxError: if a Turtle file is malformed (file, line, column).
     :raises EvidenceError: if a quote is not verbatim in its seed.
@@ -70,6 +72,7 @@ def assemble(resources: Resources | None = None) -> Assembled:
         quads += evidence.expand(triples, source)
         quads += _seed_checksum(source, manifest)
         quads += mentions.mention_quads(source.slug, source.iri, source.text, forms)
+    quads += comparison.compare(quads)
     return Assembled(sorted(set(quads), key=str), sources, files)
 
 

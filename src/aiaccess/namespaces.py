@@ -17,6 +17,7 @@ DATASET_IRI = ID + "dataset/aiaccess"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 REGISTRY_GRAPH = GRAPH + "registry"
 MENTIONS_GRAPH = GRAPH + "mentions"
+COMPARISON_GRAPH = GRAPH + "comparison"
 ARTICLE_GRAPH = GRAPH + "article/"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

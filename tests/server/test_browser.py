@@ -112,8 +112,8 @@ def test_editor_runs_a_canned_query(page: Page, live: str) -> None:
     expect(page.locator(".yasgui .CodeMirror")).to_be_visible()
     page.get_by_label("Canned queries").select_option(label="Migration offers")
     expect(page.locator("#question")).to_have_text(
-        "What did Chinese providers offer developers leaving OpenAI, and how many free tokens, "
-        "ranked?"
+        "What did Chinese providers offer developers leaving OpenAI, how many free tokens, "
+        "ranked, and which source says what?"
     )
     zhipu = page.locator(".yasr table.dataTable tbody tr", has_text="Zhipu AI")
     expect(zhipu).to_contain_text("150000000")
