@@ -27,7 +27,7 @@ from aiaccess.annotations import local_name
 from aiaccess.aspects import ASPECTS, OUTCOME_ASPECTS, Aspect, Value, terms, texts, value_of
 from aiaccess.judging import Hierarchy
 from aiaccess.listings import languages_quads, listing_quads
-from aiaccess.namespaces import AIA, COMPARISON_GRAPH, ID, PROV, RDF, SCHEMA, XSD
+from aiaccess.namespaces import AIA, COMPARISON_GRAPH, DCTERMS, ID, PROV, RDF, XSD
 from aiaccess.naming import Names
 from aiaccess.statements import TYPE, Quote, Statement, index, statements
 
@@ -181,7 +181,7 @@ def _position_quads(
         _quad(finding, AIA + "position", iri),
         _quad(iri, RDF + "type", ox.NamedNode(AIA + "Position")),
         _quad(iri, AIA + "statedIn", article),
-        _quad(iri, SCHEMA + "inLanguage", ox.Literal(language)),
+        _quad(iri, DCTERMS + "language", ox.Literal(language)),
         _quad(iri, AIA + "factLabel", ox.Literal("; ".join(labels), language="en")),
         _quad(
             iri, AIA + "quotes", ox.Literal(" | ".join(q.exact for q in quotes), language=language)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from aiaccess.aspects import ASPECTS, Aspect, value_of, words
-from aiaccess.namespaces import AIA, SCHEMA
+from aiaccess.namespaces import AIA, DCTERMS, SCHEMA
 from aiaccess.naming import Names
 from aiaccess.statements import Statement
 
@@ -72,14 +72,14 @@ def _choice(
     choice = ox.NamedNode(f"{comparison.value}/in/{lang}")
     return [
         ox.Quad(comparison, ox.NamedNode(AIA + "listingIn"), choice, graph),
-        ox.Quad(choice, ox.NamedNode(SCHEMA + "inLanguage"), ox.Literal(lang), graph),
+        ox.Quad(choice, ox.NamedNode(DCTERMS + "language"), ox.Literal(lang), graph),
         ox.Quad(choice, ox.NamedNode(AIA + "listing"), listing, graph),
     ]
 
 
 def languages_quads(names: Names, graph: ox.NamedNode) -> list[ox.Quad]:
     """Return the languages the comparison graph names things in, on the graph itself."""
-    language = ox.NamedNode(SCHEMA + "inLanguage")
+    language = ox.NamedNode(DCTERMS + "language")
     return [ox.Quad(graph, language, ox.Literal(lang), graph) for lang in names.languages]
 
 
@@ -120,8 +120,8 @@ def _attributed(own: list[tuple[str, str]]) -> str:
 
 
 def _quads(listing: ox.NamedNode, lang: str, items: Items, graph: ox.NamedNode) -> list[ox.Quad]:
-    """Return one listing's quads: its language and its lists."""
-    quads = [ox.Quad(listing, ox.NamedNode(SCHEMA + "inLanguage"), ox.Literal(lang), graph)]
+    """Return one listing's quads: its lists (its language is on the choices naming it)."""
+    quads: list[ox.Quad] = []
     for name, values in sorted(items.items()):
         for prop, text in zip(LISTS[name], values, strict=True):
             if prop is not None:
