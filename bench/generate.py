@@ -238,10 +238,14 @@ class Writer:
         value = obj if isinstance(obj, ox.NamedNode | ox.Literal | ox.BlankNode) else iri(str(obj))
         self.triples.append(ox.Triple(subject, ox.NamedNode(predicate), value))
 
-    def evidence(self, fact: ox.NamedNode, quote: str, language: str, gloss: str) -> None:
-        """Add ``fact aia:evidence [ aia:quote …; aia:gloss … ]``."""
+    def evidence(
+        self, fact: ox.NamedNode, quote: str, language: str, gloss: str, supports: list[str]
+    ) -> None:
+        """Add ``fact aia:evidence [ aia:supports …; aia:quote …; aia:gloss … ]``."""
         node = ox.BlankNode(f"evidence{len(self.triples)}")  # stable labels: stable bytes
         self.add(fact, AIA + "evidence", node)
+        for prop in supports:
+            self.add(node, AIA + "supports", ox.NamedNode(prop))
         self.add(node, AIA + "quote", ox.Literal(quote, language=language))
         self.add(node, AIA + "gloss", ox.Literal(gloss, language="en"))
 
@@ -322,7 +326,9 @@ def article_file(item: Article) -> bytes:
     out.add(this, AIA + "seedFile", ox.Literal(item.seed))
     out.add(this, SCHEMA + "publisher", f"org/synthetic-outlet-{i // 10:04d}")
     out.add(this, AIA + "certainty", ox.NamedNode(AIA + "Reported"))
-    out.evidence(this, item.headline(), lang, f"Headline of synthetic article {i}")
+    out.evidence(
+        this, item.headline(), lang, f"Headline of synthetic article {i}", [SCHEMA + "headline"]
+    )
     for number, (fact, cls, label, values) in _facts(item, org, product):
         node = iri(fact)
         out.add(node, RDF + "type", ox.NamedNode(AIA + cls))
@@ -330,7 +336,9 @@ def article_file(item: Article) -> bytes:
         out.add(node, AIA + "certainty", ox.NamedNode(AIA + "Reported"))
         for predicate, value in values:
             out.add(node, predicate, value)
-        out.evidence(node, quotes[number], lang, glosses[number])
+        # The sentence quoted for a fact states each of its values.
+        backed = sorted({p for p, _ in values if p != AIA + "note"})
+        out.evidence(node, quotes[number], lang, glosses[number], [RDF + "type", *backed])
     role = iri("role/chief-executive-officer")
     out.add(role, RDF + "type", ox.NamedNode(AIA + "Role"))
     out.add(role, RDFS + "label", en("chief executive officer"))
