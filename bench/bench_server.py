@@ -31,7 +31,7 @@ from pathlib import Path
 from aiaccess.build import canonical_nquads
 from aiaccess.dataset import assemble
 from aiaccess.resources import default_resources
-from aiaccess.server.screening import keywords
+from aiaccess.sparql_tokens import keywords
 
 FALLBACK = [
     "SELECT ?article ?headline WHERE { GRAPH ?g { ?article a "

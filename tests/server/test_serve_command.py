@@ -87,9 +87,15 @@ def test_stops_cleanly_and_takes_its_workers_along(stop: signal.Signals) -> None
         workers = children(process.pid)
         assert len(workers) == 2
         process.send_signal(stop)
-        out, _ = process.communicate(timeout=60)
+        out, err = process.communicate(timeout=60)
     assert process.returncode == 0
     assert out.strip().endswith("Stopped.")
+    assert (
+        "protections: SERVICE refused (tokenizer screening, fails closed); "
+        "network sandbox on (seccomp); run time 10 s; memory 2048 MiB per worker; "
+        "queue 64 queries / 30 s; client budget 60 s per client per minute (loopback exempt); "
+        "2 workers"
+    ) in err
     assert not any(alive(pid) for pid in workers)
 
 
@@ -144,11 +150,17 @@ def test_option_defaults_are_the_library_defaults() -> None:
         defaults["max_query_length"],
         defaults["max_body_bytes"],
         defaults["max_result_bytes"],
-        defaults["max_concurrent_queries"],
+        defaults["queue_length"],
+        defaults["queue_timeout"],
+        defaults["worker_memory"] * 2**20,
+        defaults["client_budget"],
     ) == (
         limits.timeout,
         limits.query_length,
         limits.body_bytes,
         limits.result_bytes,
-        limits.concurrent_queries,
+        limits.queue_length,
+        limits.queue_seconds,
+        limits.worker_memory,
+        limits.client_seconds,
     )
