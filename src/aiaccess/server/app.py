@@ -35,6 +35,7 @@ from aiaccess.server import downloads, formats, html, linkeddata, sparql
 from aiaccess.server.cache import AnswerCache
 from aiaccess.server.description import describe
 from aiaccess.server.errors import HttpError, method_not_allowed
+from aiaccess.server.fastpath import CachedAnswers
 from aiaccess.server.health import health, protections
 from aiaccess.server.index import Index
 from aiaccess.server.negotiation import languages
@@ -88,9 +89,10 @@ def create_app(settings: Settings, snapshot: Snapshot | None = None) -> Starlett
     pool = WorkerPool(
         settings.workers, snapshot.source, options, limits.queue_length, limits.queue_seconds
     )
+    compressed = snapshot.gzipped or {}
     files = {
         name: downloads.Download.of(
-            name, MEDIA_TYPES.get(name, "text/plain"), body, snapshot.modified
+            name, MEDIA_TYPES.get(name, "text/plain"), body, snapshot.modified, compressed.get(name)
         )
         for name, body in snapshot.files.items()
     }
@@ -136,10 +138,12 @@ def _routes(files: dict[str, downloads.Download]) -> list[Route | Mount]:
 
 
 def _middleware(settings: Settings) -> list[Middleware]:
-    """Return CORS for the configured origins (none: no middleware)."""
+    """Return the lean path for cached answers, then CORS for the configured origins."""
+    lean = [Middleware(CachedAnswers)]
     if not settings.cors_origins:
-        return []
+        return lean
     return [
+        *lean,
         Middleware(
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),

@@ -35,9 +35,12 @@ class Download:
     modified: int
 
     @classmethod
-    def of(cls, name: str, media_type: str, body: bytes, modified: float) -> Download:
-        """Return the download of ``body``, compressing it and hashing both forms."""
-        gzipped = gzip.compress(body, compresslevel=9, mtime=0)
+    def of(
+        cls, name: str, media_type: str, body: bytes, modified: float, gzipped: bytes | None = None
+    ) -> Download:
+        """Return the download of ``body``, compressing it (unless given) and hashing both forms."""
+        if gzipped is None:
+            gzipped = gzip.compress(body, compresslevel=9, mtime=0)
         content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
         return cls(name, content_type, body, gzipped, _etag(body), _etag(gzipped), int(modified))
 

@@ -88,11 +88,11 @@ async def endpoint(request: Request) -> Response:
         return _description(request, state, parsed.formats)
     accept = request.headers.get("accept")
     client = request.client.host if request.client else None
-    answer = await state.answer(_key(parsed, accept), parsed.job(accept), client)
+    answer = await state.answer(cache_key(parsed, accept), parsed.job(accept), client)
     return Response(answer.body, answer.status, {"Vary": "Accept"}, answer.content_type)
 
 
-def _key(parsed: QueryRequest, accept: str | None) -> Hashable:
+def cache_key(parsed: QueryRequest, accept: str | None) -> Hashable:
     """Return the cache key of a request: everything its answer depends on."""
     return (parsed.query, parsed.default_graphs, parsed.named_graphs, parsed.formats, accept)
 
