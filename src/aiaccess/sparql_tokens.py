@@ -135,7 +135,7 @@ def readings(text: str) -> list[list[Token]]:
 
     :raises UnreadableQuery: if the positional reading fails.
 
-    >>> len(readings("SELECT * { ?s ?p ?o }")), len(readings("ASK { FILTER(1<2) }"))
+    >>> len(readings("SELECT * { ?s ?p ?o }")), len(readings("ASK { FILTER(?x<a>) }"))
     (1, 3)
     """
     scanner = _Scanner(text, Reading.POSITION)

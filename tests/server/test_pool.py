@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,7 @@ from aiaccess.server.limits import Limits
 from aiaccess.server.pool import WORKER_COMMAND, WorkerPool
 from aiaccess.server.runner import running
 from aiaccess.server.settings import Settings
+from tests.server.helpers import InProcess, in_process
 from tests.server.test_safety import wait_for
 
 STOPS_AT_START = [
@@ -183,3 +185,38 @@ def test_query_past_the_memory_limit_fails_alone_and_is_not_cached(
     )
     assert all(b"memory" not in a.body for a in app.state.sparql.cache.answers())
     wait_for(lambda: len(pool.pids) == 2, "the pool full again")
+
+
+@pytest.fixture(scope="module")
+def budgeted() -> Iterator[InProcess]:
+    """The application with a budget of a microsecond per minute, called from 192.0.2.7."""
+    limits = Limits(client_seconds=1e-6)
+    app = create_app(Settings(base_url="http://testserver/", workers=1, limits=limits))
+    with in_process(app, client=("192.0.2.7", 5000)) as caller:
+        yield caller
+
+
+def test_client_past_its_budget_gets_429_but_cached_answers(budgeted: InProcess) -> None:
+    first = budgeted.get("/sparql", params={"query": "ASK { FILTER(1 = 1) }"})
+    second = budgeted.get("/sparql", params={"query": "ASK { FILTER(2 = 2) }"})
+    again = budgeted.get("/sparql", params={"query": "ASK { FILTER(1 = 1) }"})
+    assert first.status_code == 200 and again.status_code == 200
+    assert second.status_code == 429
+    assert second.text.startswith("this client used its 1e-06 s of query time per minute")
+    assert int(second.headers["retry-after"]) >= 1
+
+
+def test_loopback_clients_have_no_budget() -> None:
+    from aiaccess.server.fairness import Budgets
+
+    budgets = Budgets(1e-6)
+    budgets.charge("127.0.0.1", 100)
+    budgets.charge("::1", 100)
+    budgets.check("127.0.0.1")
+    budgets.check("::1")
+
+
+def test_workers_do_not_import_rdflib() -> None:
+    script = "import sys, aiaccess.server.worker; print('rdflib' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout == "False\n"

@@ -194,9 +194,9 @@ def died(cause: str, memory: bool, options: Options) -> Answer:
     :param memory: the worker most likely hit its memory limit (503), rather
         than crashed (500).
 
-    >>> died("killed by SIGABRT", True, Options(memory_bytes=2**30)).body
-    b'the query needed more memory than the limit of 1024 MiB per query worker \
-(killed by SIGABRT); it was stopped\n'
+    >>> answer = died("killed by SIGABRT", True, Options(memory_bytes=2**30))
+    >>> answer.status, answer.cacheable, answer.body[:58]
+    (503, False, b'the query needed more memory than the limit of 1024 MiB pe')
     """
     if memory and options.memory_bytes:
         mib = options.memory_bytes // 2**20
