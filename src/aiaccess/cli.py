@@ -18,6 +18,7 @@ import click
 
 from aiaccess import __version__
 from aiaccess.errors import AiaccessError
+from aiaccess.resources import Resources
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -45,9 +46,24 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="aiaccess")
-def main() -> None:
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    envvar="AIACCESS_ROOT",
+    help="Folder with seeds/, ontology/, data/ and queries/ to build, validate and "
+    "publish [default: the packaged data; env: AIACCESS_ROOT].",
+)
+@click.pass_context
+def main(context: click.Context, root: Path | None) -> None:
     """aiaccess: how access to American AI services in China was cut, rerouted
     and restricted in 2024, as a linked-data knowledge graph."""
+    context.obj = Resources(root.resolve()) if root is not None else None
+
+
+def _resources() -> Resources | None:
+    """Return the data folder chosen with --root, or None for the packaged data."""
+    obj = click.get_current_context().find_root().obj
+    return obj if isinstance(obj, Resources) else None
 
 
 @main.command()
@@ -69,7 +85,7 @@ def build(out: Path) -> None:
     """
     from aiaccess.build import build as run_build
 
-    for path in run_build(out):
+    for path in run_build(out, _resources()):
         click.echo(f"wrote {path}")
 
 
@@ -85,7 +101,7 @@ def validate() -> None:
     """
     from aiaccess.validate import validate as run_validate
 
-    report = run_validate()
+    report = run_validate(_resources())
     click.echo(report.text())
     if not report.conforms:
         raise SystemExit(1)
@@ -267,7 +283,7 @@ def publish(
         rdf_format=rdf_format,
         query_endpoint=query_endpoint,
     )
-    quads = assemble().quads
+    quads = assemble(_resources()).quads
     done: list[Published] = []
     try:
         hidden = not sys.stderr.isatty()
