@@ -18,9 +18,10 @@ literally (Oxigraph, like the grammar, has no escapes outside IRIs and strings).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from enum import Enum
 from typing import NamedTuple
 from urllib.parse import urljoin
@@ -126,12 +127,14 @@ def tokenize(text: str, reading: Reading = Reading.POSITION) -> list[Token]:
     return list(_Scanner(text, reading).tokens())
 
 
-def readings(text: str) -> list[list[Token]]:
+@functools.lru_cache(maxsize=16)
+def readings(text: str) -> tuple[tuple[Token, ...], ...]:
     """Return every plausible reading of ``text``: the positional one, then the others.
 
     The others (``<`` always an IRI, ``<`` always an operator in expressions) are
     added only when the text has a ``<`` in an expression, where they could
-    differ, and only if they can be read at all.
+    differ, and only if they can be read at all. The last few texts' readings
+    are kept, so checks of the same query read it once.
 
     :raises UnreadableQuery: if the positional reading fails.
 
@@ -139,14 +142,14 @@ def readings(text: str) -> list[list[Token]]:
     (1, 3)
     """
     scanner = _Scanner(text, Reading.POSITION)
-    found = [list(scanner.tokens())]
+    found = [tuple(scanner.tokens())]
     if scanner.ambiguous:
         for reading in (Reading.IRI_FIRST, Reading.OPERATOR_FIRST):
             try:
-                found.append(tokenize(text, reading))
+                found.append(tuple(tokenize(text, reading)))
             except UnreadableQuery:
                 continue
-    return found
+    return tuple(found)
 
 
 class _Scanner:
@@ -290,7 +293,7 @@ class Prologue:
         self.base = base
         self.prefixes = dict(prefixes)
 
-    def declare(self, tokens: list[Token], index: int) -> None:
+    def declare(self, tokens: Sequence[Token], index: int) -> None:
         """Apply a ``BASE`` or ``PREFIX`` declaration starting at ``tokens[index]``, if any."""
         word = tokens[index].word
         if word == "BASE" and index + 1 < len(tokens) and tokens[index + 1].kind is Kind.IRI:

@@ -20,10 +20,11 @@ IRI, is read all three ways, and an endpoint found in any reading counts.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from aiaccess.namespaces import PREFIXES
 from aiaccess.server.errors import HttpError, bad_request, forbidden
-from aiaccess.sparql_tokens import Kind, Prologue, Token, UnreadableQuery, readings, tokenize
+from aiaccess.sparql_tokens import Kind, Prologue, Token, UnreadableQuery, readings
 
 _SERVICE_LETTERS = re.compile("(?<![:?$])service", re.IGNORECASE)
 _FROM_LETTERS = re.compile("(?<![:?$])from", re.IGNORECASE)
@@ -90,7 +91,7 @@ def service_endpoints(query: str, base: str | None = None) -> list[Endpoint]:
     return found
 
 
-def _endpoints(tokens: list[Token], base: str | None) -> list[Endpoint]:
+def _endpoints(tokens: Sequence[Token], base: str | None) -> list[Endpoint]:
     """Return the endpoints the ``SERVICE`` keywords among ``tokens`` name."""
     prologue = Prologue(base, PREFIXES)
     found: list[Endpoint] = []
@@ -110,7 +111,7 @@ def _disguised(token: Token) -> bool:
     return token.kind is Kind.PNAME and token.text.upper().startswith("SERVICE")
 
 
-def _endpoint(tokens: list[Token], index: int, prologue: Prologue) -> Endpoint:
+def _endpoint(tokens: Sequence[Token], index: int, prologue: Prologue) -> Endpoint:
     """Return the endpoint named after ``SERVICE`` (and ``SILENT``) at ``tokens[index]``."""
     if index < len(tokens) and tokens[index].word == "SILENT":
         index += 1
@@ -149,6 +150,6 @@ def has_dataset_clause(query: str) -> bool:
     if _FROM_LETTERS.search(query) is None:
         return False
     try:
-        return any(t.word == "FROM" for t in tokenize(query) if t.kind is Kind.KEYWORD)
+        return any(t.word == "FROM" for t in readings(query)[0] if t.kind is Kind.KEYWORD)
     except UnreadableQuery:
         return False
