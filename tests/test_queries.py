@@ -384,8 +384,10 @@ def test_roles_the_article_calls_former_are_marked_ended(shipped: ox.Store) -> N
         rows(shipped, "people-and-roles", lang="zh"),
         membership=ID + "membership/paul-nakasone-nsa-director",
     )
-    assert (chinese["name"], chinese["organization"], chinese["status"]) == (
+    # the role in the article's own words: "美国国家安全局局长"
+    assert (chinese["name"], chinese["role"], chinese["organization"], chinese["status"]) == (
         "保罗·中曾根",
+        "局长",
         "美国国家安全局",
         "曾任",
     )

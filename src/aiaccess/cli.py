@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -339,7 +340,11 @@ def queries(markdown: bool) -> None:
     metavar="NAME=VALUE",
     help="Bind a parameter of the query; repeat for several.",
 )
-@click.option("--lang", help="Language of names and labels (the lang parameter) [default: en].")
+@click.option(
+    "--lang",
+    help="Language of names and labels (the lang parameter): one the articles are written in, "
+    "en, fr, he, vi or zh [default: en].",
+)
 @click.option(
     "--format",
     "fmt",
@@ -349,15 +354,26 @@ def queries(markdown: bool) -> None:
     help="A readable table, or standard SPARQL 1.1 results (json, xml, csv, tsv).",
 )
 @click.option("--endpoint", metavar="URL", help="Ask this SPARQL 1.1 endpoint instead.")
+@click.option("--wide", is_flag=True, help="Do not wrap the table to the terminal's width.")
 @reports_errors
 def query(
-    name: str, params: tuple[str, ...], lang: str | None, fmt: str, endpoint: str | None
+    name: str,
+    params: tuple[str, ...],
+    lang: str | None,
+    fmt: str,
+    endpoint: str | None,
+    wide: bool,
 ) -> None:
     """Run a canned query by NAME (see: aiaccess queries), or a .rq FILE, and print
     the results.
 
-    IRI parameters take a full IRI or kind/slug, such as org/openai. Without
-    --endpoint the query runs on the packaged dataset.
+    Entity (IRI) parameters take a name in any language of the articles (OpenAI,
+    微软), a slug (openai), kind/slug (org/openai) or a full IRI; a name that
+    matches nothing, or several things, is an error that suggests what you may
+    have meant. Without --endpoint the query runs on the packaged dataset.
+
+    The table fits the terminal's width (set COLUMNS to choose another): long
+    text wraps, IRIs and URLs are never cut. --wide keeps every row on one line.
 
     Examples:
 
@@ -365,17 +381,26 @@ def query(
 
         aiaccess query entity-profile --param entity=org/openai --lang en
 
+        aiaccess query entity-profile -p entity=微软 --lang zh
+
         aiaccess query migration-offers --format json
 
         aiaccess query my-question.rq --endpoint http://localhost:7878/query
     """
+    from aiaccess.load import store
+    from aiaccess.names import language
     from aiaccess.sparql import run_query, serialize_query
 
     bound = _parameters(params, lang)
+    data = store()
+    if "lang" in bound:
+        bound["lang"] = language(str(bound["lang"]), data)
+    where: dict[str, Any] = {"endpoint": endpoint} if endpoint else {"store": data}
     if fmt == "table":
-        click.echo(run_query(name, endpoint=endpoint, **bound).table())
+        columns = None if wide else shutil.get_terminal_size().columns
+        click.echo(run_query(name, **where, **bound).table(columns))
         return
-    click.echo(serialize_query(name, fmt, endpoint=endpoint, **bound), nl=False)
+    click.echo(serialize_query(name, fmt, **where, **bound), nl=False)
 
 
 def _parameters(params: tuple[str, ...], lang: str | None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from aiaccess.server import editor
 from aiaccess.server.errors import HttpError
 from aiaccess.server.protocol import FORM, SPARQL_QUERY, content_type, parse_params, query_request
 from aiaccess.server.sparql import Endpoint, cache_key
@@ -60,6 +61,8 @@ def _cached(scope: Scope, headers: dict[bytes, bytes], body: bytes) -> Response 
     if parsed.query is None:
         return None
     accept = headers[b"accept"].decode("latin-1") if b"accept" in headers else None
+    if scope["method"] == "GET" and editor.wants_page(accept, parsed.formats):
+        return None  # a browser: the editor page
     answer = state.cache.get(cache_key(parsed, accept))
     if answer is None:
         return None

@@ -13,6 +13,7 @@ while these two ignore the offer as RFC 9110 allows and answer in HTTP/1.1.
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import logging
 import signal
@@ -23,9 +24,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from types import FrameType
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
+from uvicorn.config import LOGGING_CONFIG
 
 from aiaccess.errors import AiaccessError
 from aiaccess.server.app import create_app
@@ -74,12 +77,14 @@ def url_of(sock: socket.socket) -> str:
 
 
 def server(app: Starlette, access_log: bool = False) -> uvicorn.Server:
-    """Return a uvicorn server for ``app``."""
+    """Return a uvicorn server for ``app``: warnings only, and one line per request if
+    ``access_log`` (on standard output, in uvicorn's format)."""
     config = uvicorn.Config(
         app,
         http=HTTP_PROTOCOL,
         ws="none",
-        log_level="warning",
+        log_level=None,
+        log_config=log_config(access_log),
         access_log=access_log,
         timeout_graceful_shutdown=SHUTDOWN_SECONDS,
         server_header=False,
@@ -91,6 +96,20 @@ def server(app: Starlette, access_log: bool = False) -> uvicorn.Server:
 def _quiet_upgrades(record: logging.LogRecord) -> bool:
     """Drop uvicorn's warnings about an ``Upgrade`` offer: ignoring it is correct, not news."""
     return not str(record.msg).startswith(_IGNORED_UPGRADE)
+
+
+def log_config(access_log: bool) -> dict[str, Any]:
+    """Return uvicorn's logging configuration with our levels: its errors from WARNING,
+    its access log at INFO when asked for (uvicorn's one ``log_level`` would silence it).
+
+    >>> log_config(True)["loggers"]["uvicorn.access"]["level"]
+    'INFO'
+    """
+    config = copy.deepcopy(LOGGING_CONFIG)
+    for name in ("uvicorn", "uvicorn.error"):
+        config["loggers"][name]["level"] = "WARNING"
+    config["loggers"]["uvicorn.access"]["level"] = "INFO" if access_log else "WARNING"
+    return config
 
 
 def serve(

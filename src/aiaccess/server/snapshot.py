@@ -20,7 +20,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -40,6 +40,8 @@ MEDIA_TYPES = {**void.DISTRIBUTIONS, "void.ttl": "text/turtle"}
 """Each downloadable file's media type."""
 COMPLETE = "complete"
 """The file that marks a built folder as finished."""
+LAYOUT = "server2"
+"""The built folder's name prefix; a new layout of its contents takes a new one."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class Snapshot:
     """When the data last changed, in seconds since the epoch (for Last-Modified)."""
     source: StoreSource
     """Where the query workers load the same quads from."""
+    texts: dict[str, str] = field(default_factory=dict)
+    """The text of each article, by the article's IRI (its seed, for its page)."""
     gzipped: dict[str, bytes] | None = None
     """The files' gzip forms, when they were made beforehand (else made when served)."""
 
@@ -105,7 +109,7 @@ def built_folder() -> Path | None:
     nquads = cache_file()
     if nquads is None:
         return None
-    folder = nquads.with_name("server-" + nquads.stem.removeprefix("dataset-"))
+    folder = nquads.with_name(f"{LAYOUT}-" + nquads.stem.removeprefix("dataset-"))
     if (folder / COMPLETE).is_file():
         return folder
     try:
@@ -144,7 +148,7 @@ def _replace(tmp: Path, folder: Path) -> None:
     except OSError:
         if not (folder / COMPLETE).is_file():
             raise
-    for stale in folder.parent.glob("server-*"):
+    for stale in folder.parent.glob("server*-*"):
         if stale != folder and ".tmp-" not in stale.name:
             shutil.rmtree(stale, ignore_errors=True)
 
@@ -166,30 +170,33 @@ def _from_built(folder: Path, res: Resources, base: str) -> Snapshot:
     gzipped["void.ttl"] = _gzip(files["void.ttl"])
     modified = float((folder / COMPLETE).read_text())
     source = StoreSource(path=str(folder / "store"))
-    return Snapshot(quads, files, described, modified, source, gzipped)
+    texts = {s.iri.value: s.text for s in sources}
+    return Snapshot(quads, files, described, modified, source, texts, gzipped)
 
 
 def _source_fields(source: Source) -> dict[str, str]:
-    """Return what VoID needs of an article, as JSON: its IRI, graph and language."""
+    """Return an article as JSON: what VoID and the article pages need of it."""
     return {
         "slug": source.slug,
         "seed": source.seed,
+        "path": str(source.path),
         "iri": source.iri.value,
         "graph": source.graph.value,
         "language": source.language,
+        "text": source.text,
     }
 
 
 def _source(fields: dict[str, str]) -> Source:
-    """Return an article read back from JSON (without its seed text, which VoID does not use)."""
+    """Return an article read back from JSON."""
     return Source(
         fields["slug"],
         fields["seed"],
-        Path(fields["seed"]),
+        Path(fields["path"]),
         ox.NamedNode(fields["iri"]),
         ox.NamedNode(fields["graph"]),
         fields["language"],
-        "",
+        fields["text"],
     )
 
 
@@ -215,7 +222,8 @@ def _snapshot(
     described = void.describe(data, base=base)
     files["void.ttl"] = formats.rdf_bytes(described, formats.TURTLE)
     source = StoreSource(path=str(store)) if store else StoreSource(nquads=files["dataset.nq"])
-    return Snapshot(data.quads, files, described, modified or _modified(res), source)
+    texts = {s.iri.value: s.text for s in data.sources}
+    return Snapshot(data.quads, files, described, modified or _modified(res), source, texts)
 
 
 def _modified(res: Resources) -> float:

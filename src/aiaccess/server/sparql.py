@@ -5,8 +5,9 @@ answer cache, and otherwise handed to a worker, which parses, screens, runs and
 serializes the query. Identical requests in flight share one computation
 (:mod:`aiaccess.server.flights`), the cache is looked at again once a worker is
 free, and each client's worker time is budgeted (:mod:`aiaccess.server.fairness`).
-Without a query, ``GET /sparql`` answers the service description in RDF, or a
-query form for browsers.
+Without a query, ``GET /sparql`` answers the service description in RDF; a
+browser gets the editor instead (:mod:`.editor`), also for ``GET /sparql?query=…``,
+which then shows the query and its results.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
-from aiaccess.server import formats, html
+from aiaccess.server import editor, formats
 from aiaccess.server.cache import AnswerCache
 from aiaccess.server.errors import bad_request
 from aiaccess.server.fairness import Budgets
@@ -27,12 +28,6 @@ from aiaccess.server.limits import Limits
 from aiaccess.server.pool import Overrun, WorkerPool
 from aiaccess.server.protocol import METHODS, QueryRequest, read_request
 from aiaccess.server.worker import Answer, Job
-
-EXAMPLE = """SELECT ?article ?headline WHERE {
-  ?article a aia:Article ; schema:headline ?headline .
-}
-ORDER BY ?article"""
-"""The query the form starts with (the default prefixes are predeclared)."""
 
 
 @dataclass
@@ -43,7 +38,6 @@ class Endpoint:
     cache: AnswerCache
     limits: Limits
     description: list[ox.Triple]
-    form: str
     flights: Flights[Answer] = field(default_factory=Flights)
     budgets: Budgets = field(init=False)
 
@@ -87,6 +81,8 @@ async def endpoint(request: Request) -> Response:
             raise bad_request("missing query parameter")
         return _description(request, state, parsed.formats)
     accept = request.headers.get("accept")
+    if request.method != "POST" and editor.wants_page(accept, parsed.formats):
+        return editor.editor_page(request, parsed.query)
     client = request.client.host if request.client else None
     answer = await state.answer(cache_key(parsed, accept), parsed.job(accept), client)
     return Response(answer.body, answer.status, {"Vary": "Accept"}, answer.content_type)
@@ -98,14 +94,9 @@ def cache_key(parsed: QueryRequest, accept: str | None) -> Hashable:
 
 
 def _description(request: Request, state: Endpoint, names: tuple[str, ...]) -> Response:
-    """Return the service description in the negotiated format, or the query form."""
+    """Return the service description in the negotiated format, or the editor."""
     fmt = formats.choose(formats.PAGE, request.headers.get("accept"), names)
     if fmt is formats.HTML:
-        return Response(state.form, 200, {"Vary": "Accept"}, fmt.content_type)
+        return editor.editor_page(request, None)
     body = formats.rdf_bytes(state.description, fmt)
     return Response(body, 200, {"Vary": "Accept"}, fmt.content_type)
-
-
-def query_form(endpoint_url: str, downloads: list[str]) -> str:
-    """Return the HTML query form page."""
-    return html.query_form(endpoint_url, EXAMPLE, downloads)
