@@ -51,18 +51,18 @@ class CachedAnswers:
 def _cached(scope: Scope, headers: dict[bytes, bytes], body: bytes) -> Response | None:
     """Return the cached response to this request, or None if it must go the long way."""
     state: Endpoint = scope["app"].state.sparql
+    accept = headers[b"accept"].decode("latin-1") if b"accept" in headers else None
     try:
         params = parse_params(scope["query_string"])
         if scope["method"] == "POST":
             params += _body_params(headers, body, bool(params))
         parsed = query_request(params, state.limits)
+        if scope["method"] == "GET" and editor.wants_page(accept, parsed.formats):
+            return None  # a browser: the editor page
     except HttpError:
         return None
     if parsed.query is None:
         return None
-    accept = headers[b"accept"].decode("latin-1") if b"accept" in headers else None
-    if scope["method"] == "GET" and editor.wants_page(accept, parsed.formats):
-        return None  # a browser: the editor page
     answer = state.cache.get(cache_key(parsed, accept))
     if answer is None:
         return None
