@@ -5,7 +5,8 @@ handling; most of that is the framework's (middleware, routing, the request
 object). This ASGI middleware, the outermost, reads a ``GET`` or ``POST`` of
 ``/sparql`` with the same strict parser (:mod:`aiaccess.server.protocol`),
 and if the answer is cached sends it as the endpoint would, with the same
-:class:`~starlette.responses.Response`. Anything else, including every error,
+:class:`~starlette.responses.Response` (and the ``Vary: Origin`` that the CORS
+middleware adds to every response when CORS is on). Anything else, including every error,
 a request with an ``Origin`` (CORS) and every cache miss, goes on to the
 application unchanged; a POST body already read is handed on with it.
 """
@@ -66,7 +67,8 @@ def _cached(scope: Scope, headers: dict[bytes, bytes], body: bytes) -> Response 
     answer = state.cache.get(cache_key(parsed, accept))
     if answer is None:
         return None
-    return Response(answer.body, answer.status, {"Vary": "Accept"}, answer.content_type)
+    vary = "Accept, Origin" if scope["app"].state.settings.cors_origins else "Accept"
+    return Response(answer.body, answer.status, {"Vary": vary}, answer.content_type)
 
 
 def _body_params(headers: dict[bytes, bytes], body: bytes, in_url: bool) -> list[tuple[str, str]]:
