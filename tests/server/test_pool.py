@@ -159,8 +159,8 @@ def test_32_identical_queries_at_once_are_computed_once(served: tuple[Starlette,
 
 @pytest.fixture(scope="module")
 def capped() -> Iterator[tuple[Starlette, str]]:
-    """A live server whose two workers may each use 1200 MiB of address space."""
-    limits = Limits(timeout=120, worker_memory=1200 * 2**20)
+    """A live server whose two workers may each use 1600 MiB of address space."""
+    limits = Limits(timeout=120, worker_memory=1600 * 2**20)
     app = create_app(Settings(base_url="http://127.0.0.1/", workers=2, limits=limits))
     with running(app) as url:
         yield app, url
@@ -180,7 +180,7 @@ def test_query_past_the_memory_limit_fails_alone_and_is_not_cached(
     assert (small.status_code, small.json()["boolean"]) == (200, True)
     assert (answer.status_code, answer.text) == (
         503,
-        "the query needed more memory than the limit of 1200 MiB per query worker "
+        "the query needed more memory than the limit of 1600 MiB per query worker "
         "(killed by SIGABRT); it was stopped\n",
     )
     assert all(b"memory" not in a.body for a in app.state.sparql.cache.answers())

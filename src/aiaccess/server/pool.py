@@ -434,8 +434,13 @@ def _exit(status: int | None) -> str:
 
 
 def _environment() -> dict[str, str]:
-    """Return the worker's environment: ours, with this package's folder on its path."""
+    """Return the worker's environment: ours, with this package's folder on its path.
+
+    glibc's malloc gets two arenas: each thread's own would reserve 64 MiB of
+    address space, which counts against the worker's memory limit.
+    """
     env = dict(os.environ)
+    env.setdefault("MALLOC_ARENA_MAX", "2")
     folder = str(Path(aiaccess.__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [folder, env.get("PYTHONPATH")]))
     return env
