@@ -3,11 +3,12 @@
 The data never changes while the server runs. The packaged dataset is built
 once into a folder of the cache (:func:`aiaccess.load.cache_file` names it
 after a digest of the data and the code): the files ``aiaccess build`` writes,
-their gzip forms, the articles' metadata and an on-disk Oxigraph store. Later
-starts read that folder instead of assembling the dataset again, and every
-query worker opens the one store read-only, so they share its pages. Only the
-VoID description is made at each start, with the server's own URL, so it
-points at the real endpoint and downloads. Other data (``--store``, tests'
+their gzip forms and the articles' metadata. Later starts read that folder
+instead of assembling the dataset again, and every query worker loads the
+folder's N-Quads into memory with Oxigraph's own parser (an in-memory store
+answers exactly as the library's does; the on-disk one may order unordered
+results differently). Only the VoID description is made at each start, with
+the server's own URL, so it points at the real endpoint and downloads. Other data (``--store``, tests'
 quads) is assembled at start as before.
 """
 
@@ -40,7 +41,7 @@ MEDIA_TYPES = {**void.DISTRIBUTIONS, "void.ttl": "text/turtle"}
 """Each downloadable file's media type."""
 COMPLETE = "complete"
 """The file that marks a built folder as finished."""
-LAYOUT = "server2"
+LAYOUT = "server3"
 """The built folder's name prefix; a new layout of its contents takes a new one."""
 
 
@@ -121,7 +122,7 @@ def built_folder() -> Path | None:
 
 
 def _build(folder: Path) -> None:
-    """Write the artifacts, their gzip forms, the sources and a store into ``folder``."""
+    """Write the artifacts, their gzip forms and the articles' metadata into ``folder``."""
     res = default_resources()
     data = assemble(res)
     tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
@@ -134,7 +135,6 @@ def _build(folder: Path) -> None:
                 (tmp / "files" / name).write_bytes(body)
                 (tmp / "files" / (name + ".gz")).write_bytes(_gzip(body))
         (tmp / "sources.json").write_text(json.dumps([_source_fields(s) for s in data.sources]))
-        _create_store(tmp / "store", data.quads)
         (tmp / COMPLETE).write_text(str(_modified(res)))
         _replace(tmp, folder)
     finally:
@@ -169,7 +169,7 @@ def _from_built(folder: Path, res: Resources, base: str) -> Snapshot:
     files["void.ttl"] = formats.rdf_bytes(described, formats.TURTLE)
     gzipped["void.ttl"] = _gzip(files["void.ttl"])
     modified = float((folder / COMPLETE).read_text())
-    source = StoreSource(path=str(folder / "store"))
+    source = StoreSource(nquads_file=str(folder / "files" / "dataset.nq"))
     texts = {s.iri.value: s.text for s in sources}
     return Snapshot(quads, files, described, modified, source, texts, gzipped)
 

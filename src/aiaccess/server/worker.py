@@ -38,17 +38,22 @@ STACK_BYTES = 512 * 1024 * 1024
 
 @dataclass(frozen=True)
 class StoreSource:
-    """Where a worker gets its data: an on-disk store (opened read-only) or N-Quads."""
+    """Where a worker gets its data: an on-disk store (opened read-only), or N-Quads
+    given or in a file (loaded into memory)."""
 
     path: str | None = None
     nquads: bytes = b""
+    nquads_file: str | None = None
 
     def open(self) -> ox.Store:
         """Return the store this source describes."""
         if self.path is not None:
             return ox.Store.read_only(self.path)
         store = ox.Store()
-        store.bulk_load(self.nquads, format=ox.RdfFormat.N_QUADS)
+        if self.nquads_file is not None:
+            store.bulk_load(path=self.nquads_file, format=ox.RdfFormat.N_QUADS)
+        else:
+            store.bulk_load(self.nquads, format=ox.RdfFormat.N_QUADS)
         return store
 
 
