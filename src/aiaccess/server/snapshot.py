@@ -8,8 +8,8 @@ instead of assembling the dataset again, and every query worker loads the
 folder's N-Quads into memory with Oxigraph's own parser (an in-memory store
 answers exactly as the library's does; the on-disk one may order unordered
 results differently). Only the VoID description is made at each start, with
-the server's own URL, so it points at the real endpoint and downloads. Other data (``--store``, tests'
-quads) is assembled at start as before.
+the server's own URL, so it points at the real endpoint and downloads. Other
+data (``--store``, tests' quads) is assembled at start as before.
 """
 
 from __future__ import annotations
