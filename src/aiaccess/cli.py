@@ -86,7 +86,15 @@ def build(out: Path) -> None:
     """
     from aiaccess.build import build as run_build
 
-    for path in run_build(out, _resources()):
+    hidden = not sys.stderr.isatty()
+    with click.progressbar(length=1, label="Articles", file=sys.stderr, hidden=hidden) as bar:
+
+        def advance(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        written = run_build(out, _resources(), advance)
+    for path in written:
         click.echo(f"wrote {path}")
 
 
