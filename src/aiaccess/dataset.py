@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from aiaccess import evidence, mentions, seeds
+from aiaccess import evidence, mentions, seeds, temporal
 from aiaccess.errors import DataError
 from aiaccess.namespaces import (
     AIA,
@@ -70,6 +70,7 @@ def assemble(resources: Resources | None = None) -> Assembled:
         quads += evidence.expand(triples, source)
         quads += _seed_checksum(source, manifest)
         quads += mentions.mention_quads(source.slug, source.iri, source.text, forms)
+    quads += temporal.derive(quads, files)
     return Assembled(sorted(set(quads), key=str), sources, files)
 
 
