@@ -1,4 +1,4 @@
-"""Shared fixtures: the shipped dataset (assembled once) and disposable copies of it."""
+"""Shared fixtures: the shipped dataset (assembled and built once) and disposable copies of it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from aiaccess.build import build
 from aiaccess.dataset import Assembled, assemble
 from aiaccess.resources import Resources, default_resources
 
@@ -23,6 +24,14 @@ os.environ.setdefault("AIACCESS_CACHE", tempfile.mkdtemp(prefix="aiaccess-test-c
 def assembled() -> Assembled:
     """The shipped dataset, assembled once for read-only tests."""
     return assemble(SHIPPED)
+
+
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output of one ``aiaccess build`` of the shipped data, for read-only tests."""
+    out = tmp_path_factory.mktemp("build") / "dist"
+    build(out)
+    return out
 
 
 @pytest.fixture

@@ -28,14 +28,6 @@ EN_ARTICLE = "data/articles/en-azure-workaround.ttl"
 RESTRICTION = "https://w3id.org/aiaccess/id/policy/openai-api-restriction-china"
 
 
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One build of the shipped data."""
-    out = tmp_path_factory.mktemp("build") / "dist"
-    build(out)
-    return out
-
-
 def _build_in_subprocess(out: Path) -> None:
     """Build in a fresh interpreter, so hash seeds and caches differ between runs."""
     code = f"from pathlib import Path; from aiaccess.build import build; build(Path({str(out)!r}))"

@@ -9,25 +9,21 @@ from pathlib import Path
 
 from aiaccess.resources import Resources
 
+AIACCESS = str(Path(sys.executable).with_name("aiaccess"))
+"""The installed command, beside the interpreter running the tests."""
+
 
 def run(
-    *args: str, cwd: Path | None = None, root: Path | None = None
+    *args: str, cwd: Path | None = None, root: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed CLI in a fresh interpreter, optionally over another resource root."""
-    env = dict(os.environ)
-    code = "import sys; from aiaccess.cli import main; sys.exit(main())"
-    if root is not None:
-        code = (
-            "import sys, aiaccess.resources as r; from pathlib import Path; "
-            f"r.default_resources = lambda: r.Resources(Path({str(root)!r})); "
-            "from aiaccess.cli import main; sys.exit(main())"
-        )
+    """Run the installed CLI, optionally over another data folder (``--root``)."""
+    options = ["--root", str(root)] if root is not None else []
     return subprocess.run(
-        [sys.executable, "-c", code, *args],
+        [AIACCESS, *options, *args],
         capture_output=True,
         text=True,
         cwd=cwd,
-        env=env,
+        env={**os.environ, **(env or {})},
         check=False,
     )
 
@@ -106,3 +102,25 @@ def test_unwritable_output_folder_is_one_line_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("Error: ") and len(result.stderr.splitlines()) == 1
     assert blocker.read_text() == "not a folder"
+
+
+def test_root_from_the_environment_is_used(resources: Resources) -> None:
+    resources.registry.write_text("@prefix x: <http://x/> .\nx:a x:b .\n", encoding="utf-8")
+    result = run("validate", env={"AIACCESS_ROOT": str(resources.root)})
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: data/registry.ttl:2:")
+
+
+def test_missing_root_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("validate", root=tmp_path / "nowhere")
+    assert result.returncode == 2
+    assert "'--root'" in result.stderr and "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_root_without_seeds_is_one_line_error(tmp_path: Path) -> None:
+    result = run("build", "--out", str(tmp_path / "out"), root=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: ") and "SHA256SUMS" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "out").exists()

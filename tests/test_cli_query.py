@@ -45,7 +45,7 @@ def test_queries_markdown_is_the_docs_page() -> None:
 
 
 def test_query_prints_a_table_by_default() -> None:
-    result = run("query", "migration-offers")
+    result = run("query", "migration-offers", "--wide")
     assert result.exit_code == 0
     header, rule, first, *_ = result.stdout.splitlines()
     assert header.split() == [
@@ -141,7 +141,7 @@ def test_query_asks_a_remote_endpoint(endpoint: str) -> None:  # noqa: F811
         ),
         (
             ["timeline", "--lang", "english please"],
-            "parameter lang: 'english please' is not a language tag (such as en, zh, fr)",
+            "no article is in language 'english please'; the languages: en, fr, he, vi, zh",
         ),
         (["missing.rq"], "cannot read missing.rq: No such file or directory"),
     ],

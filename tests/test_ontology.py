@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
@@ -35,6 +38,48 @@ def test_every_term_has_an_english_label_and_comment() -> None:
         labels = [o for o in ONTOLOGY.objects(term, RDFS.label) if o.language == "en"]
         comments = [o for o in ONTOLOGY.objects(term, RDFS.comment) if o.language == "en"]
         assert labels and comments, term
+
+
+LANGUAGES = ("he", "en", "zh", "fr", "vi")
+"""The languages of the five source articles: every term is labelled in each."""
+SCRIPTS = {"he": "\u0590-\u05ff", "zh": "\u4e00-\u9fff"}
+"""Labels in these languages must be written in their own script."""
+
+
+def labels(term: rdflib.URIRef, predicate: rdflib.URIRef) -> dict[str, list[str]]:
+    """Return a term's labels by language tag."""
+    found: dict[str, list[str]] = {}
+    for label in ONTOLOGY.objects(term, predicate):
+        assert isinstance(label, rdflib.Literal) and label.language, (term, label)
+        found.setdefault(label.language, []).append(str(label))
+    return found
+
+
+@pytest.mark.parametrize("term", sorted(terms()), ids=lambda t: t.removeprefix(AIA))
+def test_every_term_has_one_label_in_each_source_language(term: rdflib.URIRef) -> None:
+    predicates = [RDFS.label]
+    if (term, RDF.type, SKOS.ConceptScheme) in ONTOLOGY or (term, SKOS.inScheme, None) in ONTOLOGY:
+        predicates.append(SKOS.prefLabel)
+    for predicate in predicates:
+        found = labels(term, predicate)
+        assert sorted(found) == sorted(LANGUAGES), (predicate, found)
+        assert all(len(values) == 1 for values in found.values()), (predicate, found)
+        for language, script in SCRIPTS.items():
+            assert re.search(f"[{script}]", found[language][0]), (predicate, found[language])
+    if SKOS.prefLabel in predicates:
+        assert labels(term, SKOS.prefLabel) == labels(term, RDFS.label)
+
+
+def test_translated_labels_read_as_their_language() -> None:
+    audience = labels(rdflib.URIRef(AIA + "EnterpriseCustomers"), SKOS.prefLabel)
+    assert audience == {
+        "en": ["enterprise customers"],
+        "he": ["לקוחות ארגוניים"],
+        "zh": ["企业客户"],
+        "fr": ["clients professionnels"],
+        "vi": ["khách hàng doanh nghiệp"],
+    }
+    assert labels(rdflib.URIRef(AIA + "AccessRestriction"), RDFS.label)["zh"] == ["访问限制"]
 
 
 def test_ontology_has_version_and_licence() -> None:

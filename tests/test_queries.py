@@ -439,6 +439,47 @@ def test_people_and_roles(shipped: ox.Store) -> None:
     } <= found
 
 
+def test_roles_the_article_calls_former_are_marked_ended(shipped: ox.Store) -> None:
+    # zh: "中曾根曾经担任过美国国家安全局局长、美国中央安全局局长和美国网战司令部司令"
+    nakasone = {
+        (r["organization"], r["status"])
+        for r in rows(shipped, "people-and-roles")
+        if r["name"] == "Paul Nakasone"
+    }
+    assert nakasone == {
+        ("National Security Agency", "former"),
+        ("Central Security Service", "former"),
+        ("United States Cyber Command", "former"),
+        ("OpenAI", "current"),  # "其安全团队刚刚迎来了……保罗·中曾根"
+        ("OpenAI board of directors", "current"),  # "OpenAI新董事会成员"
+    }
+    chinese = one(
+        rows(shipped, "people-and-roles", lang="zh"),
+        membership=ID + "membership/paul-nakasone-nsa-director",
+    )
+    # the role in the article's own words: "美国国家安全局局长"
+    assert (chinese["name"], chinese["role"], chinese["organization"], chinese["status"]) == (
+        "保罗·中曾根",
+        "局长",
+        "美国国家安全局",
+        "曾任",
+    )
+
+
+def test_people_named_without_a_membership_are_listed_with_their_title(
+    shipped: ox.Store,
+) -> None:
+    # en byline: "Dave Andre" / "Editor"; no organization is named
+    row = one(rows(shipped, "people-and-roles"), person=ID + "person/dave-andre")
+    assert (row["name"], row["role"], row["organization"], row["membership"]) == (
+        "Dave Andre",
+        "Editor",
+        None,
+        None,
+    )
+    assert (row["language"], row["source"]) == ("en", ID + "article/en-azure-workaround")
+
+
 def test_role_start_date_as_stated(shipped: ox.Store) -> None:
     # zh: "6月13日,其安全团队刚刚迎来了一位美国退役陆军上将——保罗·中曾根"
     row = one(
@@ -446,6 +487,87 @@ def test_role_start_date_as_stated(shipped: ox.Store) -> None:
         membership=ID + "membership/paul-nakasone-openai-safety-team",
     )
     assert (row["organization"], row["start"], row["end"]) == ("OpenAI", "--06-13", None)
+
+
+# --- articles and attribution -----------------------------------------------
+
+
+def test_articles_with_what_each_seed_states_about_itself(shipped: ox.Store) -> None:
+    found = {r["language"]: r for r in rows(shipped, "articles")}
+    assert set(found) == ALL
+    en, zh, vi = found["en"], found["zh"], found["vi"]
+    # en byline: "Dave Andre" / "August 23, 2024" / "Updated"; "The latest report comes from
+    # The Information"
+    assert (en["author"], en["updated"], en["published"], en["credits"]) == (
+        "Dave Andre",
+        "2024-08-23",
+        None,
+        "The Information",
+    )
+    # zh: "chatGPT网址2024-07-1440", "本文链接:https://gptwangzhi.top/chatgpt/498.html"; the
+    # article credits PYMNTS ("接受媒体PYMNTS采访") and CNBC ("接受CNBC采访")
+    assert (zh["headline"], zh["published"], zh["site"], zh["url"]) == (
+        "OpenAI跟中国掀桌子,到底砸向谁?",
+        "2024-07-14",
+        "chatGPT网址 (gptwangzhi.top)",
+        "https://gptwangzhi.top/chatgpt/498.html",
+    )
+    assert listed(zh["credits"]) == {"CNBC", "PYMNTS"}
+    # vi: "Thứ Sáu, 28/06/2024 09:38"; no author, site or URL
+    assert (vi["published"], vi["author"], vi["site"], vi["url"]) == (
+        "2024-06-28T09:38:00",
+        "",
+        "",
+        None,
+    )
+    assert found["fr"]["credits"] == "ITHome"  # "Via : ITHome"
+    assert found["he"]["credits"] == "The Information"  # "על פי דיווח שפורסם ב-The Information"
+    assert found["he"]["headline"] is None  # the Hebrew seed has no headline
+
+
+def test_attribution_chains_article_outlet_speaker(shipped: ox.Store) -> None:
+    chains = {
+        (r["language"], r["outlet"], r["speaker"], r["fact"]) for r in rows(shipped, "attribution")
+    }
+    assert chains == {
+        # "The latest report comes from The Information"
+        ("en", "The Information", "", ID + "article/en-azure-workaround"),
+        ("en", "The Information", "", AZURE_ROUTE),
+        (
+            "en",
+            "The Information",
+            "The Information",
+            ID + "event/the-information-reports-azure-openai-china-access",
+        ),
+        (
+            "fr",
+            "ITHome",
+            "",
+            ID + "article/fr-azure-openai-individual-developers",
+        ),  # "Via : ITHome"
+        # "על פי דיווח שפורסם ב-The Information, מיקרוסופט אישרה"
+        ("he", "The Information", "Microsoft", ID + "event/microsoft-confirms-azure-openai-china"),
+        # "在今年1月接受CNBC采访的时候"
+        ("zh", "CNBC", "Paul Nakasone", ID + "event/paul-nakasone-cnbc-interview"),
+        # "微软发言人也在接受媒体PYMNTS采访时表示"
+        ("zh", "PYMNTS", "Microsoft", ID + "event/microsoft-confirms-azure-openai-china"),
+    }
+
+
+def test_attribution_quotes_the_words_that_name_the_outlet(shipped: ox.Store) -> None:
+    found = rows(shipped, "attribution", lang="zh")
+    pymnts = one(found, outlet="PYMNTS")
+    assert (pymnts["speaker"], pymnts["quotes"]) == (
+        MICROSOFT_ZH,
+        "微软发言人也在接受媒体PYMNTS采访时表示",
+    )
+    nakasone = one(found, outlet="CNBC")
+    assert (nakasone["speaker"], nakasone["quotes"]) == (
+        "保罗·中曾根",
+        "在今年1月接受CNBC采访的时候",
+    )
+    route = one(rows(shipped, "attribution"), fact=AZURE_ROUTE)
+    assert route["quotes"] == ""  # none of the route's quotes names The Information
 
 
 # --- government actions -----------------------------------------------------
@@ -660,6 +782,37 @@ def test_lang_option_of_the_command_line_names_microsoft_in_chinese() -> None:
         assert MICROSOFT_ZH in result.stdout
 
 
+def test_access_restrictions_in_chinese_name_audiences_in_chinese(shipped: ox.Store) -> None:
+    # fr: "restera accessible aux clients d'entreprise" (spared), "développeurs individuels"
+    row = one(rows(shipped, "access-restrictions", lang="zh"), restriction=AZURE_END)
+    assert (row["actor"], row["audiences"], row["spared"]) == (
+        MICROSOFT_ZH,
+        "个人开发者",
+        "企业客户",
+    )
+    # zh: "套壳ChatGPT做一些 AI 应用" (startups) and API developers
+    zh = one(
+        rows(shipped, "access-restrictions", lang="zh"), restriction=RESTRICTION, language="zh"
+    )
+    assert listed(zh["audiences"]) == {"初创企业", "开发者"}
+
+
+def test_command_line_prints_kinds_and_audiences_in_chinese() -> None:
+    from click.testing import CliRunner
+
+    from aiaccess.cli import main
+
+    runner = CliRunner()
+    restrictions = runner.invoke(main, ["query", "access-restrictions", "--lang", "zh"])
+    assert restrictions.exit_code == 0, restrictions.output
+    assert "个人开发者" in restrictions.stdout and "企业客户" in restrictions.stdout
+    assert "enterprise customers" not in restrictions.stdout
+    kinds = runner.invoke(main, ["query", "relationships", "--lang", "zh", "--format", "csv"])
+    assert {"收入分成", "合作伙伴关系", "运营安排", "投资"} <= set(
+        kinds.stdout.replace("\r", "").split(",")
+    )
+
+
 def test_lists_with_nothing_to_list_are_empty_strings(shipped: ox.Store) -> None:
     # zh: "Sam Altman被扫地出门" says nobody who ousted him; only fr names whom a restriction
     # spares ("restera accessible aux clients d'entreprise"): an empty list is "" on every engine
@@ -684,6 +837,8 @@ LANG_REGISTRY = f"""
 <{ID}person/p> <http://www.w3.org/2000/01/rdf-schema#label> "Xi Jinping"@en , "习近平"@zh .
 <{ID}org/o> <http://www.w3.org/2000/01/rdf-schema#label> "Government of China"@en .
 <{ID}role/r> <http://www.w3.org/2000/01/rdf-schema#label> "president"@en , "président"@fr .
+<https://w3id.org/aiaccess/ontology#CurrentRole> <http://www.w3.org/2000/01/rdf-schema#label>
+    "current"@en , "现任"@zh .
 """
 
 
@@ -710,6 +865,7 @@ def test_labels_in_the_requested_language_fall_back_to_english(
 ) -> None:
     row = one(rows(tiny, "people-and-roles", lang=lang))
     assert (row["name"], row["role"], row["organization"]) == (name, role, "Government of China")
+    assert row["status"] == ("现任" if lang == "zh" else "current")
 
 
 def test_parameters_bind_every_where_clause_including_subqueries() -> None:

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Vendor the web pages' third-party components from the npm registry into
-# src/aiaccess/server/static/: YASGUI (the SPARQL editor at /sparql) and
-# Chart.js (the chart on the home page). Only the built files are kept, with
-# each package's licence and a VERSION note naming the tarball and its hash.
+# src/aiaccess/server/static/: YASGUI (the SPARQL editor at /sparql), Chart.js
+# (the charts), vis-timeline (the timeline view) and Cytoscape.js (the graph
+# view). Only the built files are kept, with each package's licence and a
+# VERSION note naming the tarball and its hash.
 #
 # For developers: run it to upgrade (change the versions below), then review
 # the diff and run the browser tests. Tests and CI never run it; the server
@@ -13,6 +14,8 @@ set -euo pipefail
 
 YASGUI=@zazuko/yasgui@4.6.2
 CHARTJS=chart.js@4.5.1
+TIMELINE=vis-timeline@8.5.4
+CYTOSCAPE=cytoscape@3.35.0
 
 cd "$(dirname "$0")/.."
 static=src/aiaccess/server/static
@@ -37,7 +40,7 @@ checksums() {
     (cd "$1" && echo "files (sha256):" && sha256sum -- *.min.*) >>"$1/VERSION"
 }
 
-rm -rf "$static/yasgui" "$static/chartjs"
+rm -rf "$static/yasgui" "$static/chartjs" "$static/vis-timeline" "$static/cytoscape"
 
 fetch "$YASGUI" "$static/yasgui" yasgui
 cp "$work/yasgui/package/build/yasgui.min.js" "$work/yasgui/package/build/yasgui.min.css" \
@@ -87,4 +90,22 @@ cp "$work/chartjs/package/dist/chart.umd.min.js" "$work/chartjs/package/LICENSE.
     "$static/chartjs/"
 checksums "$static/chartjs"
 
-ls -l "$static/yasgui" "$static/chartjs"
+# vis-timeline's dist/ build bundles its dependencies (moment, vis-data…) like
+# the standalone/ one, but leaves the style sheet to a file instead of adding a
+# <style> element, which the pages' Content-Security-Policy would refuse. It logs
+# a deprecation notice in the console (upstream plans to drop dist/ for the peer
+# and standalone builds): on an upgrade that removes it, take the standalone
+# build and allow its one <style> by hash in html.CSP, as for YASGUI's.
+fetch "$TIMELINE" "$static/vis-timeline" vis-timeline
+cp "$work/vis-timeline/package/dist/vis-timeline-graph2d.min.js" \
+    "$work/vis-timeline/package/dist/vis-timeline-graph2d.min.css" \
+    "$work/vis-timeline/package/LICENSE.md" "$work/vis-timeline/package/LICENSE.MIT.txt" \
+    "$work/vis-timeline/package/LICENSE.Apache-2.0.txt" "$static/vis-timeline/"
+checksums "$static/vis-timeline"
+
+fetch "$CYTOSCAPE" "$static/cytoscape" cytoscape
+cp "$work/cytoscape/package/dist/cytoscape.min.js" "$work/cytoscape/package/LICENSE" \
+    "$static/cytoscape/"
+checksums "$static/cytoscape"
+
+ls -l "$static/yasgui" "$static/chartjs" "$static/vis-timeline" "$static/cytoscape"

@@ -4,7 +4,7 @@ The library in a few calls::
 
     >>> import aiaccess
     >>> sorted(aiaccess.catalog())[:3]
-    ['access-restrictions', 'continued-access-routes', 'corroboration']
+    ['access-restrictions', 'articles', 'attribution']
     >>> offers = aiaccess.query("migration-offers")
     >>> offers.rows[0]["provider"], offers.rows[0]["free_tokens"]
     ('Zhipu AI', 150000000)

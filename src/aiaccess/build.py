@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -85,9 +85,16 @@ def _serialize(statements: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat) -
 
 def _checksums(folder: Path, names: list[str]) -> bytes:
     """Return a ``sha256sum``-compatible manifest of ``names`` in ``folder``."""
-    lines = [
-        f"{hashlib.sha256((folder / n).read_bytes()).hexdigest()}  {n}\n" for n in sorted(names)
-    ]
+    return sha256sums({n: (folder / n).read_bytes() for n in names})
+
+
+def sha256sums(files: Mapping[str, bytes]) -> bytes:
+    """Return a ``sha256sum``-compatible manifest of ``files`` (name → bytes), by name.
+
+    >>> sha256sums({"a.txt": b""}).decode().endswith("b855  a.txt" + chr(10))
+    True
+    """
+    lines = [f"{hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in sorted(files)]
     return "".join(lines).encode()
 
 

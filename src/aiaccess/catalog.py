@@ -261,9 +261,12 @@ aiaccess.query("migration-offers").rows[0]["free_tokens"]   # 150000000
 Parameters are SPARQL variables. When a query runs, a `VALUES` clause binding
 them opens every `WHERE` clause of the query, so the same text runs unchanged on
 the embedded store, an Oxigraph server or Virtuoso. An `iri` parameter takes a full
-IRI or `kind/slug` (`org/openai`, `policy/openai-api-restriction-china`). Every
-query takes `lang`: names and labels in that language where the data has them,
-English otherwise. Each article is a named graph, so the queries use `GRAPH` to say
+IRI, `kind/slug` (`org/openai`, `policy/openai-api-restriction-china`), a bare slug
+(`openai`) or a name in any language of the registry (`OpenAI`, `微软`); one that
+names nothing in the dataset, or several things, is an error that suggests close
+names. Every query takes `lang`: names and labels in that language where the data
+has them, English otherwise (the command line accepts the articles' languages: en,
+fr, he, vi, zh). Each article is a named graph, so the queries use `GRAPH` to say
 which source states what; lists gathered from several values (`a, b`) come in the
 order the engine produces them.
 """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ import click
 
 from aiaccess import __version__
 from aiaccess.errors import AiaccessError
+from aiaccess.resources import Resources
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -45,9 +47,24 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="aiaccess")
-def main() -> None:
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    envvar="AIACCESS_ROOT",
+    help="Folder with seeds/, ontology/, data/ and queries/ to build, validate and "
+    "publish [default: the packaged data; env: AIACCESS_ROOT].",
+)
+@click.pass_context
+def main(context: click.Context, root: Path | None) -> None:
     """aiaccess: how access to American AI services in China was cut, rerouted
     and restricted in 2024, as a linked-data knowledge graph."""
+    context.obj = Resources(root.resolve()) if root is not None else None
+
+
+def _resources() -> Resources | None:
+    """Return the data folder chosen with --root, or None for the packaged data."""
+    obj = click.get_current_context().find_root().obj
+    return obj if isinstance(obj, Resources) else None
 
 
 @main.command()
@@ -69,7 +86,7 @@ def build(out: Path) -> None:
     """
     from aiaccess.build import build as run_build
 
-    for path in run_build(out):
+    for path in run_build(out, _resources()):
         click.echo(f"wrote {path}")
 
 
@@ -85,7 +102,7 @@ def validate() -> None:
     """
     from aiaccess.validate import validate as run_validate
 
-    report = run_validate()
+    report = run_validate(_resources())
     click.echo(report.text())
     if not report.conforms:
         raise SystemExit(1)
@@ -242,7 +259,7 @@ def publish(
         rdf_format=rdf_format,
         query_endpoint=query_endpoint,
     )
-    quads = assemble().quads
+    quads = assemble(_resources()).quads
     done: list[Published] = []
     try:
         hidden = not sys.stderr.isatty()
@@ -298,7 +315,11 @@ def queries(markdown: bool) -> None:
     metavar="NAME=VALUE",
     help="Bind a parameter of the query; repeat for several.",
 )
-@click.option("--lang", help="Language of names and labels (the lang parameter) [default: en].")
+@click.option(
+    "--lang",
+    help="Language of names and labels (the lang parameter): one the articles are written in, "
+    "en, fr, he, vi or zh [default: en].",
+)
 @click.option(
     "--format",
     "fmt",
@@ -308,15 +329,26 @@ def queries(markdown: bool) -> None:
     help="A readable table, or standard SPARQL 1.1 results (json, xml, csv, tsv).",
 )
 @click.option("--endpoint", metavar="URL", help="Ask this SPARQL 1.1 endpoint instead.")
+@click.option("--wide", is_flag=True, help="Do not wrap the table to the terminal's width.")
 @reports_errors
 def query(
-    name: str, params: tuple[str, ...], lang: str | None, fmt: str, endpoint: str | None
+    name: str,
+    params: tuple[str, ...],
+    lang: str | None,
+    fmt: str,
+    endpoint: str | None,
+    wide: bool,
 ) -> None:
     """Run a canned query by NAME (see: aiaccess queries), or a .rq FILE, and print
     the results.
 
-    IRI parameters take a full IRI or kind/slug, such as org/openai. Without
-    --endpoint the query runs on the packaged dataset.
+    Entity (IRI) parameters take a name in any language of the articles (OpenAI,
+    微软), a slug (openai), kind/slug (org/openai) or a full IRI; a name that
+    matches nothing, or several things, is an error that suggests what you may
+    have meant. Without --endpoint the query runs on the packaged dataset.
+
+    The table fits the terminal's width (set COLUMNS to choose another): long
+    text wraps, IRIs and URLs are never cut. --wide keeps every row on one line.
 
     Examples:
 
@@ -324,17 +356,26 @@ def query(
 
         aiaccess query entity-profile --param entity=org/openai --lang en
 
+        aiaccess query entity-profile -p entity=微软 --lang zh
+
         aiaccess query migration-offers --format json
 
         aiaccess query my-question.rq --endpoint http://localhost:7878/query
     """
+    from aiaccess.load import store
+    from aiaccess.names import language
     from aiaccess.sparql import run_query, serialize_query
 
     bound = _parameters(params, lang)
+    data = store()
+    if "lang" in bound:
+        bound["lang"] = language(str(bound["lang"]), data)
+    where: dict[str, Any] = {"endpoint": endpoint} if endpoint else {"store": data}
     if fmt == "table":
-        click.echo(run_query(name, endpoint=endpoint, **bound).table())
+        columns = None if wide else shutil.get_terminal_size().columns
+        click.echo(run_query(name, **where, **bound).table(columns))
         return
-    click.echo(serialize_query(name, fmt, endpoint=endpoint, **bound), nl=False)
+    click.echo(serialize_query(name, fmt, **where, **bound), nl=False)
 
 
 def _parameters(params: tuple[str, ...], lang: str | None) -> dict[str, Any]:

@@ -6,7 +6,7 @@ returns to ``dist/``, the library and the server load it into Oxigraph.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -39,6 +39,10 @@ class Assembled:
     sources: list[evidence.Source]
     files: dict[str, Path]
     """Named-graph IRI -> the curated file it was built from (for messages)."""
+    base: list[ox.Quad] = field(default_factory=list)
+    """The ontology and registry graphs, which every article refers to."""
+    articles: dict[str, list[ox.Quad]] = field(default_factory=dict)
+    """Article slug -> what that article contributes: its graph and its mentions."""
 
 
 def assemble(resources: Resources | None = None) -> Assembled:
@@ -55,23 +59,26 @@ def assemble(resources: Resources | None = None) -> Assembled:
     """
     res = resources or default_resources()
     manifest = seeds.verify(res.seeds)
-    quads = _graph(res, res.ontology, ONTOLOGY_GRAPH)
+    base = _graph(res, res.ontology, ONTOLOGY_GRAPH)
     registry = parse_file(res.registry, res.relative(res.registry))
     _no_blank_nodes(registry, res.relative(res.registry))
-    quads += _in_graph(registry, REGISTRY_GRAPH)
+    base += _in_graph(registry, REGISTRY_GRAPH)
     files = {ONTOLOGY_GRAPH: res.relative(res.ontology), REGISTRY_GRAPH: res.relative(res.registry)}
     forms = mentions.surface_forms(registry)
     sources = []
+    articles: dict[str, list[ox.Quad]] = {}
     for path in res.article_files():
         triples = parse_file(path, res.relative(path))
         source = _source(res, path, triples, manifest)
         sources.append(source)
         files[source.graph.value] = res.relative(path)
-        quads += evidence.expand(triples, source)
+        quads = evidence.expand(triples, source)
         quads += _seed_checksum(source, manifest)
         quads += mentions.mention_quads(source.slug, source.iri, source.text, forms)
-    quads += temporal.derive(quads, files)
-    return Assembled(sorted(set(quads), key=str), sources, files)
+        articles[source.slug] = quads
+    everything = {*base, *(q for part in articles.values() for q in part)}
+    everything.update(temporal.derive(list(everything), files))  # graph/temporal, across articles
+    return Assembled(sorted(everything, key=str), sources, files, base, articles)
 
 
 def store(resources: Resources | None = None) -> ox.Store:

@@ -62,5 +62,9 @@ class ParameterError(AiaccessError):
     """A query parameter is unknown or has a value of the wrong kind."""
 
 
+class EntityError(ParameterError):
+    """An entity parameter names nothing in the dataset, or several things."""
+
+
 class PublishError(AiaccessError):
     """A triple store could not be reached, refused a graph, or disagrees on the counts."""

@@ -109,10 +109,15 @@ class Results:
         IRIs under ``https://w3id.org/aiaccess/id/`` are shortened to ``kind/slug``,
         the form query parameters accept; line breaks become spaces.
         """
-        return [[_cell(term, width) for term in row] for row in self.terms]
+        return [[_cut(_text(term), width) for term in row] for row in self.terms]
 
-    def table(self, width: int = 60) -> str:
-        """Return a plain-text table of :meth:`cells`; an ASK query's answer is true or false.
+    def table(self, columns: int | None = None) -> str:
+        """Return a plain-text table fitted into ``columns`` terminal columns (``None``: no
+        limit); an ASK query's answer is true or false.
+
+        Widths are display widths (a Chinese character takes two columns). Long text
+        wraps; IRIs (``kind/slug`` for the dataset's own) and URLs are never wrapped
+        or cut, so they can be copied (see :mod:`aiaccess.tables`).
 
         >>> query = "SELECT ?a ?b WHERE { VALUES (?a ?b) { (1 'x') } }"
         >>> print(run_query(query, store=ox.Store()).table())
@@ -122,13 +127,13 @@ class Results:
         """
         if self.boolean is not None:
             return "true" if self.boolean else "false"
-        cells = self.cells(width)
-        sizes = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(self.variables)]
-        lines = [list(self.variables), ["-" * n for n in sizes], *cells]
-        return "\n".join(
-            "  ".join(c.ljust(n) for c, n in zip(line, sizes, strict=True)).rstrip()
-            for line in lines
-        )
+        from aiaccess.tables import Cell, render
+
+        rows = [
+            [Cell.of(_text(term), isinstance(term, ox.NamedNode)) for term in row]
+            for row in self.terms
+        ]
+        return render(self.variables, rows, columns)
 
 
 def to_python(term: Term | None) -> Value:
@@ -174,13 +179,17 @@ def _literal(literal: ox.Literal) -> Value:
         return literal.value
 
 
-def _cell(term: Term | None, width: int) -> str:
-    """Return a term as one table cell: short IDs, no line breaks, at most ``width`` long."""
+def _text(term: Term | None) -> str:
+    """Return a term as display text: short IDs, no line breaks."""
     value = to_python(term)
     text = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
     if isinstance(term, ox.NamedNode):
         text = text.removeprefix(ID)
-    text = " ".join(text.split())
+    return " ".join(text.split())
+
+
+def _cut(text: str, width: int) -> str:
+    """Return ``text`` cut to at most ``width`` characters, marked with an ellipsis."""
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -367,12 +376,42 @@ def _solutions(
 ) -> ox.QuerySolutions | ox.QueryBoolean:
     """Resolve, bind and run a query on the store or the endpoint."""
     query = resolve(ref)
-    text = bind(query.text, bindings(query, params))
     if endpoint is not None:
         if store is not None:
             raise ValueError("give a store or an endpoint, not both")
+        text = bind(query.text, bindings(query, _entities(query, params, None)))
         return _remote(endpoint, text, timeout)
-    return _local(query.name, text, _store(store))
+    data = _store(store)
+    text = bind(query.text, bindings(query, _entities(query, params, data)))
+    return _local(query.name, text, data)
+
+
+def _entities(
+    query: CannedQuery, params: Mapping[str, object], store: ox.Store | None
+) -> Mapping[str, object]:
+    """Resolve the typed values of ``iri`` parameters (names, slugs) through the dataset's names.
+
+    With a ``store``, every typed value must name something in it; without one (a
+    remote endpoint, which may hold other data), IRIs and ``kind/slug`` pass
+    unchecked and names are looked up in the packaged dataset.
+    """
+    from aiaccess.names import entity
+
+    typed = {
+        p.name: value
+        for p in query.parameters
+        if p.kind == "iri" and isinstance(value := params.get(p.name), str)
+    }
+    resolved = dict(params)
+    for name, value in typed.items():
+        text = value.strip()
+        if store is None and (":" in text or "/" in text):
+            continue
+        try:
+            resolved[name] = entity(text, store if store is not None else _store(None))
+        except ParameterError as error:
+            raise type(error)(f"parameter {name}: {error}") from None
+    return resolved
 
 
 def _store(store: Any) -> ox.Store:

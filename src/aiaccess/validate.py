@@ -1,23 +1,41 @@
-"""``aiaccess validate``: SHACL over the assembled dataset, plus the evidence checks.
+"""``aiaccess validate``: SHACL over each article's graph, plus the evidence checks.
 
 The evidence checks (every quote verbatim in its seed, correctly tagged) run
-while the dataset is assembled and stop it with an :class:`EvidenceError`;
-SHACL then checks the assembled graphs, ontology included, against
-``ontology/shapes.ttl``. Results are grouped by resource and name the curated
-file that describes the resource.
+while the dataset is assembled and stop it with an :class:`EvidenceError`.
+SHACL then checks ``ontology/shapes.ttl`` against *validation units*
+(docs/modelling.md, "What a shape is checked against"):
+
+* the ontology and registry graphs, once;
+* each article's graph with its mentions, together with the part of the
+  ontology and registry it refers to: every resource it names, and what those
+  name in turn (types, superclasses, parent organizations, concept schemes).
+
+A shape must therefore hold in each article's own statements; a rule that is
+about all articles together is a SPARQL check in ``queries/checks/``. The
+units are independent, so they are checked in parallel threads by
+pyshacl-turbo (a Rust SHACL engine whose native code releases the GIL), with
+the shapes compiled once. pySHACL stays the reference: :func:`reference` runs
+it on the union of all graphs, and the tests prove that both report the same
+violations. Results are grouped by resource and name the curated file that
+describes the resource.
 """
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
 import rdflib.collection
-from pyshacl import validate as shacl_validate
 
+from aiaccess import checks
 from aiaccess.dataset import Assembled, assemble
 from aiaccess.namespaces import SH
 from aiaccess.resources import Resources, default_resources
@@ -26,7 +44,7 @@ from aiaccess.turtle import parse_file
 _SH = rdflib.Namespace(SH)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Violation:
     """One SHACL result: which resource, which property, what is wrong, where."""
 
@@ -85,55 +103,172 @@ def validate(resources: Resources | None = None) -> Report:
 
 
 def check(data: Assembled, resources: Resources) -> Report:
-    """Check already assembled data against the shapes of ``resources``.
+    """Check already assembled data: the shapes, then the SPARQL checks.
+
+    :raises DataSyntaxError: if the shapes file is malformed.
+    :raises QueryError: if a check is malformed.
+    """
+    described = _files_by_subject(data)
+    found = {*shacl(data, resources, described), *_check_violations(data, resources, described)}
+    return Report(sorted(found), _count_triples(data))
+
+
+def shacl(
+    data: Assembled, resources: Resources, described: dict[str, set[str]] | None = None
+) -> list[Violation]:
+    """Return the shape violations, found one validation unit at a time in parallel.
 
     :raises DataSyntaxError: if the shapes file is malformed.
     """
-    parse_file(resources.shapes, resources.relative(resources.shapes))
-    graph = _rdflib_graph(data)
-    shapes = rdflib.Graph().parse(resources.shapes, format="turtle")
-    _, results, _ = shacl_validate(
-        graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
-    )
-    return Report(_violations(results, data), len(graph))
+    program = _compiled(_shapes_text(resources))
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        reports = list(pool.map(lambda unit: _run(program, unit), units(data)))
+    files = _files_by_subject(data) if described is None else described
+    return sorted({v for report in reports for v in _violations(report, files)})
 
 
-def _rdflib_graph(data: Assembled) -> rdflib.Graph:
-    """Return the union of all graphs as an rdflib graph, parsed from N-Triples."""
+def _check_violations(
+    data: Assembled, resources: Resources, described: dict[str, set[str]]
+) -> list[Violation]:
+    """Run the SPARQL checks of ``queries/checks`` on the whole dataset."""
+    store = ox.Store()
+    store.bulk_extend(data.quads)
+    return [
+        Violation(
+            focus=f.focus,
+            path=f.path,
+            message=f.message,
+            shape=f.check,
+            severity="Violation",
+            files=tuple(sorted(described.get(f.focus, ()))),
+        )
+        for f in checks.run(store, resources)
+    ]
+
+
+def reference(data: Assembled, resources: Resources) -> list[Violation]:
+    """Return the shape violations pySHACL, the reference, finds in the union of all graphs.
+
+    Slow (minutes for a thousand articles); the tests and the benchmark use it
+    to prove that :func:`shacl` reports exactly the same violations.
+    """
+    from pyshacl import validate as pyshacl_validate
+
+    shapes = rdflib.Graph().parse(data=_shapes_text(resources), format="turtle")
     triples = {q.triple for q in data.quads}
     payload = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    return rdflib.Graph().parse(data=payload, format="nt")
+    graph = rdflib.Graph().parse(data=payload, format="nt")
+    _, results, _ = pyshacl_validate(
+        graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    assert isinstance(results, rdflib.Graph)
+    return sorted(set(_violations(results, _files_by_subject(data))))
 
 
-def _violations(results: rdflib.Graph, data: Assembled) -> list[Violation]:
-    """Read the SHACL validation report into violations, sorted for stable output."""
-    described = _files_by_subject(data)
+def units(data: Assembled) -> list[list[ox.Triple]]:
+    """Return the triples each SHACL run sees: the ontology and registry, then each article."""
+    base = [q.triple for q in data.base]
+    index: dict[ox.NamedNode, list[ox.Triple]] = defaultdict(list)
+    for triple in base:
+        if isinstance(triple.subject, ox.NamedNode):
+            index[triple.subject].append(triple)
+    articles = [[q.triple for q in quads] for quads in data.articles.values()]
+    return [base, *(own + _context(own, index) for own in articles)]
+
+
+def _context(
+    triples: list[ox.Triple], index: dict[ox.NamedNode, list[ox.Triple]]
+) -> list[ox.Triple]:
+    """Return the ontology and registry triples reachable from the resources ``triples`` name."""
+    todo = [n for t in triples for n in (t.subject, t.object) if isinstance(n, ox.NamedNode)]
+    seen: set[ox.NamedNode] = set()
+    found: list[ox.Triple] = []
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for triple in index.get(node, ()):
+            found.append(triple)
+            if isinstance(triple.object, ox.NamedNode):
+                todo.append(triple.object)
+    return found
+
+
+@cache
+def _compiled(shapes: str) -> Any:
+    """Compile the shapes once per process (pyshacl-turbo keeps the compiled program)."""
+    from pyshacl_turbo import compile_shapes
+
+    graph = rdflib.Graph().parse(data=shapes, format="turtle")
+    return compile_shapes(graph, advanced=True)  # type: ignore[no-untyped-call]
+
+
+def _shapes_text(resources: Resources) -> str:
+    """Return the shapes file's text, after checking its syntax with a file-naming error."""
+    parse_file(resources.shapes, resources.relative(resources.shapes))
+    return resources.shapes.read_text(encoding="utf-8")
+
+
+def _run(program: Any, triples: list[ox.Triple]) -> rdflib.Graph | None:
+    """Validate one unit; return its report graph, or None when it conforms."""
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    conforms, results, _ = program.validate(
+        store, inference="none", allow_warnings=True, allow_infos=False
+    )
+    return None if conforms else results
+
+
+def _count_triples(data: Assembled) -> int:
+    """Return the number of distinct triples in the union of all graphs."""
+    return len({q.triple for q in data.quads})
+
+
+def _violations(results: rdflib.Graph | None, described: dict[str, set[str]]) -> list[Violation]:
+    """Read a SHACL validation report into violations."""
+    if results is None:
+        return []
     found = []
     for result in results.subjects(rdflib.RDF.type, _SH.ValidationResult):
-        focus = str(results.value(result, _SH.focusNode))
-        path = results.value(result, _SH.resultPath)
+        node = results.value(result, _SH.focusNode)
+        focus = f"_:{node}" if isinstance(node, rdflib.BNode) else str(node)
         found.append(
             Violation(
                 focus=focus,
-                path=str(path) if path is not None else None,
+                path=_path_name(results, results.value(result, _SH.resultPath)),
                 message=str(results.value(result, _SH.resultMessage) or "constraint violated"),
-                shape=str(results.value(result, _SH.sourceShape)),
+                shape=_shape_name(results.value(result, _SH.sourceShape)),
                 severity=str(results.value(result, _SH.resultSeverity)).rsplit("#", 1)[-1],
                 files=tuple(sorted(described.get(focus, ()))),
             )
         )
-    return sorted(found, key=lambda v: (v.focus, v.path or "", v.message))
+    return found
+
+
+def _shape_name(shape: rdflib.term.Node | None) -> str:
+    """Return a shape's IRI; an anonymous shape has no stable name."""
+    return str(shape) if isinstance(shape, rdflib.URIRef) else "(anonymous shape)"
 
 
 def _path_name(results: rdflib.Graph, path: rdflib.term.Node | None) -> str | None:
-    """Return a result path as an IRI, or its alternatives joined by ``|``."""
+    """Return a result path as an IRI, or a SPARQL-like path of compact names."""
     if path is None or isinstance(path, rdflib.URIRef):
         return None if path is None else str(path)
     alternatives = results.value(path, _SH.alternativePath)
-    if alternatives is None:
-        return "(complex path)"
-    members = rdflib.collection.Collection(results, alternatives)
-    return "|".join(_short(str(m)) for m in members)
+    if alternatives is not None:
+        return "|".join(_members(results, alternatives))
+    inverse = results.value(path, _SH.inversePath)
+    if inverse is not None:
+        return "^" + _short(str(inverse))
+    if results.value(path, rdflib.RDF.first) is not None:
+        return "/".join(_members(results, path))
+    return "(complex path)"
+
+
+def _members(results: rdflib.Graph, head: rdflib.term.Node) -> Iterable[str]:
+    """Return the compact names in an RDF list of a path."""
+    return (_short(str(m)) for m in rdflib.collection.Collection(results, head))
 
 
 def _files_by_subject(data: Assembled) -> dict[str, set[str]]:
@@ -152,4 +287,6 @@ def _short(path: str | None) -> str:
     """Return a compact name for a property path in messages."""
     if path is None:
         return "(node)"
+    if any(mark in path for mark in "|^") or ("/" in path and "://" not in path):
+        return path
     return path.rsplit("#", 1)[-1].rsplit("/", 1)[-1]

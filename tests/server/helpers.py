@@ -89,8 +89,14 @@ class InProcess:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
 
     def request(self, method: str, url: str, **options: Any) -> httpx.Response:
-        """Send one request and return the complete response."""
-        return self._call(self._client.request(method, url, **options))
+        """Send one request and return the complete response.
+
+        Cookies it sets are not kept: the caller is shared, and every request stands alone.
+        """
+        try:
+            return self._call(self._client.request(method, url, **options))
+        finally:
+            self._client.cookies.clear()
 
     def get(self, url: str, **options: Any) -> httpx.Response:
         """Send a GET request."""

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from aiaccess.build import build
 from aiaccess.namespaces import DCAT, VOID
 from aiaccess.server.downloads import Download
 from tests.server.conftest import BASE_URL
@@ -26,12 +25,6 @@ FILES = {
 PLAIN = {"accept-encoding": "identity"}
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The output of ``aiaccess build``."""
-    return build(tmp_path_factory.mktemp("dist") / "dist")[0].parent
-
-
 @pytest.mark.parametrize(("name", "content_type"), FILES.items())
 def test_each_file_has_type_length_and_validators(
     client: InProcess, name: str, content_type: str
@@ -46,8 +39,8 @@ def test_each_file_has_type_length_and_validators(
 
 
 @pytest.mark.parametrize("name", [n for n in FILES if n != "void.ttl"])
-def test_file_is_the_build_output(client: InProcess, built: Path, name: str) -> None:
-    assert client.get("/" + name, headers=PLAIN).content == (built / name).read_bytes()
+def test_file_is_the_build_output(client: InProcess, dist: Path, name: str) -> None:
+    assert client.get("/" + name, headers=PLAIN).content == (dist / name).read_bytes()
 
 
 def test_gzip_when_accepted(client: InProcess) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pyoxigraph as ox
 import pytest
@@ -135,30 +136,32 @@ def test_browser_gets_html_named_in_its_language(client: InProcess) -> None:
     headers = {**HTML, "accept-language": "zh-CN,zh;q=0.9"}
     response = client.get("/id/org/microsoft", headers=headers)
     assert response.headers["content-type"] == "text/html; charset=utf-8"
-    assert "<title>微软</title>" in response.text
-    assert '<html lang="zh">' in response.text
+    assert "<title>微软 · aiaccess</title>" in response.text
+    assert '<html lang="zh" dir="ltr">' in response.text
 
 
 def test_html_falls_back_to_english(client: InProcess) -> None:
     response = client.get("/id/org/microsoft", headers={**HTML, "accept-language": "de"})
-    assert "<title>Microsoft</title>" in response.text
+    assert "<title>Microsoft · aiaccess</title>" in response.text
 
 
-def test_html_groups_evidence_by_graph(client: InProcess) -> None:
-    page = client.get("/id/article/en-azure-workaround", headers=HTML).text
-    assert "<h2>Evidence</h2>" in page
-    assert 'href="/graph/article/en-azure-workaround"' in page
-    assert '<blockquote lang="en" dir="auto">' in page
+def test_html_of_other_resources_lists_statements_by_graph(client: InProcess) -> None:
+    page = client.get("/id/role/ceo", headers=HTML).text
+    assert '<h2 id="statements">' not in page and "<h2>Statements</h2>" in page
+    assert 'href="/graph/article/zh-openai-china-api-ban"' in page
 
 
 def test_html_lists_incoming_links(client: InProcess) -> None:
-    assert "<h2>Referenced by</h2>" in client.get("/id/org/openai", headers=HTML).text
+    page = client.get("/id/role/ceo", headers=HTML).text
+    assert "<h2>Referenced by</h2>" in page
+    assert 'href="/id/membership/sam-altman-openai-ceo"' in page
 
 
 def test_html_has_no_script_and_no_remote_assets(client: InProcess) -> None:
     page = client.get("/id/org/openai", headers=HTML).text
     assert "<script" not in page
-    assert 'src="http' not in page and 'rel="stylesheet"' not in page
+    assert 'src="http' not in page
+    assert re.findall(r'rel="stylesheet" href="([^"]+)"', page)[0].startswith("/static/site.css?v=")
 
 
 def test_ontology_document_describes_its_terms(client: InProcess) -> None:
@@ -190,7 +193,7 @@ def test_shapes_namespace_redirects_to_the_file(client: InProcess) -> None:
 def test_home_page_for_browsers(client: InProcess) -> None:
     page = client.get("/", headers=HTML).text
     assert 'href="/id/article/en-azure-workaround"' in page
-    assert "<h2>Articles</h2>" in page
+    assert '<h2><span lang="en" dir="ltr">Article</span></h2>' in page
 
 
 def test_home_in_turtle_is_void(client: InProcess) -> None:
@@ -222,12 +225,12 @@ def test_html_escapes_everything() -> None:
     assert 'href="javascript' not in page
 
 
-def test_html_separates_evidence_from_mentions_and_shows_language_tags(client: InProcess) -> None:
+def test_entity_names_carry_their_language_and_direction(client: InProcess) -> None:
     page = client.get("/id/org/microsoft", headers={"accept": "text/html"}).text
-    assert "<h2>Mentions in the articles</h2>" in page
-    assert '<span lang="he" dir="auto">מיקרוסופט</span> <span class="meta">@he</span>' in page
+    assert '<h2 id="mentions">Mentions in the articles</h2>' in page
+    assert '<span lang="he" dir="rtl">מיקרוסופט</span> <span class="meta">(he)</span>' in page
     policy = client.get(
         "/id/policy/azure-openai-individual-developers-end", headers={"accept": "text/html"}
     ).text
-    assert "<h2>Evidence</h2>" in policy and "à compter du 21 octobre" in policy
-    assert "<h2>Mentions in the articles</h2>" not in policy
+    assert '<blockquote lang="fr" dir="ltr">' in policy and "à compter du 21 octobre" in policy
+    assert "Mentions in the articles" not in policy

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from html import unescape
 
 import pytest
 
-from aiaccess.catalog import catalog, get
-from aiaccess.namespaces import PREFIXES
 from aiaccess.server import html
 from aiaccess.server.app import AN_HOUR, FOREVER
 from tests.server.helpers import InProcess
@@ -43,41 +40,6 @@ def home_page(client: InProcess) -> str:
     return client.get("/", headers=BROWSER).text
 
 
-def test_sparql_page_offers_every_canned_query(sparql_page: str) -> None:
-    for name, query in catalog().items():
-        assert f'<option value="{name}" title="{query.question}"' in sparql_page
-
-
-def test_canned_query_is_escaped_in_its_attribute(sparql_page: str) -> None:
-    assert 'data-query="# What did Chinese providers offer' in sparql_page
-    assert "PREFIX aia: &lt;https://w3id.org/aiaccess/ontology#&gt;" in sparql_page
-    assert "separator=&quot;, &quot;" in sparql_page
-
-
-def test_editor_text_binds_the_defaults_and_drops_the_header() -> None:
-    text = html.editor_text(get("migration-offers"))
-    assert text.startswith("# What did Chinese providers offer developers leaving OpenAI")
-    assert 'WHERE { VALUES (?lang) { ("en") }' in text
-    assert "#+" not in text
-
-
-def test_editor_starts_with_the_example_and_its_prefixes(sparql_page: str) -> None:
-    assert 'data-query="PREFIX aia: &lt;https://w3id.org/aiaccess/ontology#&gt;\n' in sparql_page
-    assert f'data-prefixes="{json.dumps(PREFIXES).replace(chr(34), "&quot;")}"' in sparql_page
-
-
-def test_editor_sends_queries_to_this_server(sparql_page: str) -> None:
-    assert '<div id="yasgui" data-endpoint="/sparql"' in sparql_page
-
-
-def test_sparql_page_keeps_the_plain_form_without_javascript(sparql_page: str) -> None:
-    assert '<noscript><form method="get" action="/sparql">' in sparql_page
-
-
-def test_canned_menu_is_hidden_until_the_script_shows_it(sparql_page: str) -> None:
-    assert '<div id="canned-queries" hidden>' in sparql_page
-
-
 @pytest.mark.parametrize("path", ["/", "/sparql", "/id/org/openai"])
 def test_every_page_has_a_strict_policy(client: InProcess, path: str) -> None:
     declared = policy(client.get(path, headers=BROWSER).text)
@@ -86,18 +48,22 @@ def test_every_page_has_a_strict_policy(client: InProcess, path: str) -> None:
     assert "unsafe" not in declared
 
 
-def test_policy_allows_the_inline_styles_by_their_hashes() -> None:
+def test_policy_allows_yasguis_inline_style_by_its_hash() -> None:
     yasgui = (html.STATIC / "yasgui/yasgui.min.js").read_text()
     added = re.findall(r"createStyle\(\w+,`([^`]*)`\)", yasgui)
-    style = re.search(r"<style>(.*?)</style>", html.page("t", ""), re.S)
-    assert style and len(added) == 1
-    for text in (style[1], added[0]):
-        assert f"'sha256-{sha256_base64(text)}'" in html.CSP
+    assert len(added) == 1
+    assert f"'sha256-{sha256_base64(added[0])}'" in html.CSP
+
+
+def test_pages_have_no_inline_style(home_page: str, sparql_page: str) -> None:
+    assert "<style" not in home_page + sparql_page
 
 
 def test_page_assets_are_local_and_named_by_their_hash(sparql_page: str, home_page: str) -> None:
     urls = ASSET.findall(sparql_page) + ASSET.findall(home_page)
-    assert len(urls) == 6  # YASGUI's script and style, 2 scripts of ours, Chart.js, the query
+    # site.css twice; YASGUI, vis-timeline and views style sheets; YASGUI, vis-timeline,
+    # Cytoscape.js, Chart.js twice, views.js, sparql.js and home.js.
+    assert len(urls) == 13
     assert 'src="http' not in sparql_page + home_page
     for url in urls:
         name, _, version = unescape(url).removeprefix("/static/").partition("?v=")

@@ -4,7 +4,10 @@
 ``/sparql`` (``/``)     SPARQL 1.1 Protocol; service description or form
 ``/``                   home page, or the VoID description in RDF
 ``/dataset.ttl`` …      the dataset's files (:mod:`.downloads`)
-``/shapes``             303 to ``/shapes.ttl`` (the shapes are not in the store)
+``/shapes``             303 to ``/shapes.ttl``, or for browsers to their documentation
+``/ontology``           the ontology's documentation (:mod:`.ontologydoc`), or its RDF
+``/queries``            the gallery of canned queries (:mod:`.editor`)
+``/language/{code}``    the language switcher: keeps the choice, 303 back
 ``/static/…``           the pages' scripts and style sheets (:data:`.html.STATIC`)
 ``/<anything else>``    Linked Data for ``https://w3id.org/aiaccess/<…>``
 ======================  =================================================
@@ -23,18 +26,27 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import PathLike, StaticFiles
 from starlette.types import Scope
 
 from aiaccess import void
-from aiaccess.server import downloads, formats, html, linkeddata, sparql
+from aiaccess.server import (
+    downloads,
+    editor,
+    formats,
+    html,
+    language,
+    linkeddata,
+    ontologydoc,
+    sparql,
+)
 from aiaccess.server.cache import AnswerCache
+from aiaccess.server.chrome import reader_languages
 from aiaccess.server.description import describe
 from aiaccess.server.errors import HttpError, method_not_allowed
 from aiaccess.server.index import Index
-from aiaccess.server.negotiation import languages
 from aiaccess.server.pool import WorkerPool
 from aiaccess.server.settings import Settings
 from aiaccess.server.snapshot import MEDIA_TYPES, Snapshot, load
@@ -77,12 +89,14 @@ def create_app(settings: Settings, snapshot: Snapshot | None = None) -> Starlett
     limits = settings.limits
     options = Options(settings.allow_service, limits.result_bytes, settings.endpoint)
     pool = WorkerPool(settings.workers, snapshot.source, options, limits.concurrent_queries)
-    files = {
-        name: downloads.Download.of(
-            name, MEDIA_TYPES.get(name, "text/plain"), body, snapshot.modified
-        )
-        for name, body in snapshot.files.items()
-    }
+    files = downloads.with_checksums(
+        {
+            name: downloads.Download.of(
+                name, MEDIA_TYPES.get(name, "text/plain"), body, snapshot.modified
+            )
+            for name, body in snapshot.files.items()
+        }
+    )
     app = Starlette(
         routes=_routes(files),
         middleware=_middleware(settings),
@@ -94,15 +108,16 @@ def create_app(settings: Settings, snapshot: Snapshot | None = None) -> Starlett
     )
     app.state.settings = settings
     app.state.pool = pool
-    app.state.linked_data = linkeddata.LinkedData(index, settings.endpoint, limits.cache_bytes // 4)
+    app.state.linked_data = linkeddata.LinkedData(
+        index, settings.endpoint, limits.cache_bytes // 4, snapshot.texts
+    )
     app.state.void = snapshot.void
-    app.state.downloads = sorted(files)
+    app.state.downloads = [files[name] for name in sorted(files)]
     app.state.sparql = sparql.Endpoint(
         pool,
         AnswerCache(limits.cache_bytes),
         limits,
         describe(settings.endpoint, snapshot.quads, bool(settings.allow_service)),
-        sparql.query_form(settings.endpoint, sorted(files)),
     )
     return app
 
@@ -113,7 +128,10 @@ def _routes(files: dict[str, downloads.Download]) -> list[Route | Mount]:
         Route("/sparql", sparql.endpoint, methods=ANY_METHOD),
         Route("/sparql/", sparql.endpoint, methods=ANY_METHOD),
         Route("/", home, methods=ANY_METHOD),
-        Route("/shapes", shapes, methods=ANY_METHOD),
+        Route("/shapes", ontologydoc.shapes, methods=ANY_METHOD),
+        Route("/ontology", ontologydoc.endpoint, methods=ANY_METHOD),
+        Route("/queries", editor.gallery, methods=ANY_METHOD),
+        Route("/language/{code}", language.switch, methods=ANY_METHOD),
         Mount("/static", StaticAssets(directory=html.STATIC), name="static"),
         *(
             Route("/" + name, functools.partial(downloads.serve, download=d), methods=ANY_METHOD)
@@ -172,15 +190,6 @@ async def home(request: Request) -> Response:
 def _home_page(request: Request) -> str:
     """Return the HTML home page."""
     data: linkeddata.LinkedData = request.app.state.linked_data
-    site = html.Site(
-        linkeddata.href, data.endpoint, languages(request.headers.get("accept-language"))
-    )
+    site = html.Site(linkeddata.href, data.endpoint, reader_languages(request))
     sections, files = data.home_sections(), request.app.state.downloads
     return html.home(void.TITLE, void.DESCRIPTION, sections, data.index, site, files)
-
-
-async def shapes(request: Request) -> Response:
-    """Answer ``/shapes`` (the namespace of the SHACL shapes) with a redirect to the file."""
-    if request.method not in linkeddata.METHODS:
-        raise method_not_allowed(request.method, linkeddata.METHODS)
-    return RedirectResponse("/shapes.ttl", status_code=303)

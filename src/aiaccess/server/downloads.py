@@ -12,11 +12,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import formatdate, parsedate_to_datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from aiaccess.build import CHECKSUMS, sha256sums
 from aiaccess.server.errors import method_not_allowed
 
 METHODS = ("GET", "HEAD")
@@ -33,13 +35,32 @@ class Download:
     etag: str
     gzip_etag: str
     modified: int
+    sha256: str
+    """The hex SHA-256 of the bytes, as ``/SHA256SUMS`` lists it."""
 
     @classmethod
     def of(cls, name: str, media_type: str, body: bytes, modified: float) -> Download:
         """Return the download of ``body``, compressing it and hashing both forms."""
         gzipped = gzip.compress(body, compresslevel=9, mtime=0)
         content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
-        return cls(name, content_type, body, gzipped, _etag(body), _etag(gzipped), int(modified))
+        digest = hashlib.sha256(body).hexdigest()
+        return cls(
+            name, content_type, body, gzipped, _etag(body), _etag(gzipped), int(modified), digest
+        )
+
+    @property
+    def size(self) -> int:
+        """Return the file's size in bytes (uncompressed)."""
+        return len(self.body)
+
+    @property
+    def date(self) -> str:
+        """Return the file's modification date, ISO 8601, in UTC.
+
+        >>> Download.of("a", "text/plain", b"", 0).date
+        '1970-01-01'
+        """
+        return datetime.fromtimestamp(self.modified, UTC).date().isoformat()
 
     @property
     def last_modified(self) -> str:
@@ -111,3 +132,11 @@ def _q(param: str) -> float:
 def _etag(body: bytes) -> str:
     """Return a strong ETag for ``body``."""
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def with_checksums(files: dict[str, Download]) -> dict[str, Download]:
+    """Return ``files`` and their ``SHA256SUMS`` manifest (a download too), by name."""
+    manifest = sha256sums({name: d.body for name, d in files.items()})
+    newest = max((d.modified for d in files.values()), default=0)
+    listed = Download.of(CHECKSUMS, "text/plain", manifest, newest)
+    return {**files, CHECKSUMS: listed}

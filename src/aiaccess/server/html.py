@@ -10,57 +10,47 @@ data goes through :func:`html.escape`, and only ``http(s)`` IRIs become links.
 
 from __future__ import annotations
 
-import base64
 import functools
 import hashlib
-import itertools
-import json
-import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from html import escape
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
+import jinja2
 import pyoxigraph as ox
+from markupsafe import Markup
+from starlette.templating import Jinja2Templates
 
-from aiaccess.catalog import HEADER, CannedQuery, catalog
-from aiaccess.namespaces import AIA, GRAPH, ID, PREFIXES
-from aiaccess.server.index import HAS_BODY, Index, Quote, value_of
-from aiaccess.sparql import bind, bindings
-
-ROWS = 200
-"""Rows shown per table before "and N more"; the RDF representations have them all."""
-
-_COMPACT = {**PREFIXES, "id": ID, "graph": GRAPH}
-_STYLE = """
-body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#222}
-nav a{margin-right:1rem}h1{font-size:1.6rem;margin-bottom:0}code{font-size:.85em;color:#555}
-table{border-collapse:collapse;width:100%}td,th{border-top:1px solid #ddd;padding:.3rem;
-text-align:left;vertical-align:top}th{width:30%;font-weight:normal;color:#444}
-blockquote{margin:.3rem 0;padding:.3rem .8rem;border-left:3px solid #9ab;background:#f6f8fa}
-.context{color:#777}.meta{color:#555;font-size:.9em}textarea{width:100%;font:14px monospace}
-.chart{position:relative;height:26rem}body:has(#yasgui){max-width:90rem}
-.yasr table.grip-padding>tbody>tr>td:first-child{padding-right:.8rem!important}
-"""
-_STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
+from aiaccess.namespaces import AIA, OWL, RDFS, SKOS
+from aiaccess.server.annotated import article
+from aiaccess.server.chrome import Chrome, translator
+from aiaccess.server.citation import bibtex
+from aiaccess.server.downloads import Download
+from aiaccess.server.index import HAS_BODY, TYPE, Index
+from aiaccess.server.reading import ROWS, Link, Reading, Text, compact, group, tables, timeline
+from aiaccess.void import LICENSE
 
 _RESIZER_HASH = "zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk="
 """The hash of the one ``<style>`` YASGUI adds: column-resizer's rules for its results table."""
 
 CSP = (
     "default-src 'none'; script-src 'self'; "
-    f"style-src 'self' 'sha256-{_STYLE_HASH}' 'sha256-{_RESIZER_HASH}'; "
+    f"style-src 'self' 'sha256-{_RESIZER_HASH}'; "
     "connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'"
 )
 """Every page's Content-Security-Policy: scripts, style sheets and requests from this server only.
 
-No inline script and no ``eval``; the two inline style sheets (the pages' own and
-YASGUI's) are allowed by their hashes, not by ``'unsafe-inline'``.
+No inline script and no ``eval``; the one inline style sheet (YASGUI's) is allowed
+by its hash, not by ``'unsafe-inline'``.
 """
 
 STATIC = Path(__file__).with_name("static")
 """The pages' scripts, style sheets and vendored components, served under ``/static/``."""
+
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+"""The pages' Jinja2 templates; ``base.html`` is the layout they extend."""
 
 CHART_QUERY = "reports-by-kind.rq"
 """The home page chart's query, under :data:`STATIC`."""
@@ -79,33 +69,6 @@ class Site:
     languages: tuple[str, ...] = ()
 
 
-def page(
-    title: str,
-    body: str,
-    language: str = "en",
-    styles: Sequence[str] = (),
-    scripts: Sequence[str] = (),
-) -> str:
-    """Return a complete HTML document around ``body`` (already escaped).
-
-    :param styles: style sheets to link, as paths under :data:`STATIC`.
-    :param scripts: scripts to run once the document is parsed, in order, as paths
-        under :data:`STATIC`.
-    """
-    links = "".join(f'<link rel="stylesheet" href="{escape(asset(s))}">' for s in styles)
-    tags = "".join(f'<script src="{escape(asset(s))}" defer></script>' for s in scripts)
-    return (
-        f'<!DOCTYPE html>\n<html lang="{escape(language)}"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{escape(CSP)}">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<link rel="icon" href="data:,">'
-        f"<title>{escape(title)}</title><style>{_STYLE}</style>{links}{tags}</head><body>"
-        '<nav><a href="/">aiaccess</a><a href="/sparql">SPARQL</a>'
-        '<a href="/void.ttl">VoID</a></nav>'
-        f"{body}</body></html>\n"
-    )
-
-
 @functools.cache
 def asset(name: str) -> str:
     """Return the URL of the file ``name`` under :data:`STATIC`, marked with its content's hash.
@@ -121,306 +84,166 @@ def asset(name: str) -> str:
     return f"/static/{name}?v={digest}"
 
 
-def compact(iri: str) -> str:
-    """Return ``iri`` with a known prefix, or unchanged.
+def _environment() -> jinja2.Environment:
+    """Return the templates' environment: autoescaping on, undefined names an error."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.globals["asset"] = asset
+    return environment
 
-    >>> compact("https://w3id.org/aiaccess/id/org/openai")
-    'id:org/openai'
+
+TEMPLATES = Jinja2Templates(env=_environment())
+"""The pages' templates (Starlette's wrapper around one Jinja2 environment)."""
+
+
+def render(name: str, languages: tuple[str, ...], path: str, **context: object) -> str:
+    """Return the page the template ``name`` lays out from ``context``.
+
+    :param languages: the reader's languages, preferred first; the chrome is in the
+        first one it is written in (:func:`.chrome.chrome_language`).
+    :param path: the page's local path (and query string), for the language switcher.
     """
-    best = max((ns for ns in _COMPACT.values() if iri.startswith(ns)), key=len, default=None)
-    if best is None:
-        return iri
-    prefix = next(p for p, ns in _COMPACT.items() if ns == best)
-    return f"{prefix}:{iri[len(best) :]}"
+    frame = Chrome.of(languages, path, CSP, LICENSE)
+    gettext = translator(frame.lang)
+    return TEMPLATES.get_template(name).render(chrome=frame, _=gettext, **context)
 
 
-def term(node: object, index: Index, site: Site) -> str:
-    """Return the HTML of one RDF term: a link with its name, or a literal's text."""
-    if isinstance(node, ox.NamedNode):
-        return link(node.value, index, site)
-    if isinstance(node, ox.Literal):
-        return literal(node)
-    return f"<code>{escape(str(node))}</code>"
-
-
-def link(iri: str, index: Index, site: Site) -> str:
-    """Return a link to ``iri`` showing its name, or its compact IRI."""
-    name = index.label(iri, site.languages)
-    text = escape(name) if name else f"<code>{escape(compact(iri))}</code>"
-    href = site.href(iri)
-    if href is None:
-        return text
-    return f'<a href="{escape(href)}" title="{escape(iri)}">{text}</a>'
-
-
-def literal(value: ox.Literal) -> str:
-    """Return a literal's text, tagged with its language, with its datatype if not a string."""
-    if value.language:
-        tag = escape(value.language)
-        text = f'<span lang="{tag}" dir="auto">{escape(value.value)}</span>'
-        return f'{text} <span class="meta">@{tag}</span>'
-    datatype = value.datatype.value
-    if datatype.endswith(("#string", "#langString")):
-        return escape(value.value)
-    return f'{escape(value.value)} <span class="meta">({escape(compact(datatype))})</span>'
-
-
-def resource(iri: str, index: Index, site: Site, alternates: dict[str, str]) -> str:
-    """Return the page of one resource: statements, evidence, incoming links."""
-    name = index.label(iri, site.languages) or compact(iri)
-    parts = [f"<h1>{escape(name)}</h1><p><code>{escape(iri)}</code></p>"]
-    types = [link(t, index, site) for t in index.types(iri)]
-    if types:
-        parts.append(f"<p>A {', '.join(types)}.</p>")
-    formats = " · ".join(f'<a href="{escape(u)}">{escape(n)}</a>' for n, u in alternates.items())
-    parts.append(f'<p class="meta">Also as {formats}.</p>')
-    parts.append(_statements(iri, index, site))
-    if iri in index.graphs:
-        parts.append(_graph_contents(iri, index, site))
-    parts.append(_evidence(index.quotes(iri), index, site))
-    parts.append(_incoming(iri, index, site))
-    return page(name, "".join(parts), _page_language(site))
-
-
-def _page_language(site: Site) -> str:
-    """Return the language the page is written for."""
-    return site.languages[0] if site.languages else "en"
-
-
-def _by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
-    """Group quads by the IRI of their graph ("" for the default graph)."""
-    groups: dict[str, list[ox.Quad]] = defaultdict(list)
-    for quad in quads:
-        graph = quad.graph_name
-        groups[graph.value if isinstance(graph, ox.NamedNode) else ""].append(quad)
-    return dict(sorted(groups.items()))
-
-
-def _graph_heading(graph: str, index: Index, site: Site) -> str:
-    """Return the heading naming a graph."""
-    if not graph:
-        return "<h3>In the default graph</h3>"
-    return f"<h3>In graph {link(graph, index, site)}</h3>"
-
-
-def _statements(iri: str, index: Index, site: Site) -> str:
-    """Return what the data says about ``iri`` (and its ``#`` parts), by graph."""
-    quads = index.subjects.get(iri, [])
-    if not quads:
-        return ""
-    parts = ["<h2>Statements</h2>"]
-    for graph, group in _by_graph(quads).items():
-        parts.append(_graph_heading(graph, index, site))
-        rows = []
-        for quad in group[:ROWS]:
-            subject = value_of(quad.subject)
-            own = "" if subject == iri else f"{link(subject, index, site)} · "
-            rows.append(
-                f"<tr><th>{own}{link(quad.predicate.value, index, site)}</th>"
-                f"<td>{term(quad.object, index, site)}</td></tr>"
-            )
-        parts.append(_table(rows, len(group)))
-    return "".join(parts)
-
-
-def _incoming(iri: str, index: Index, site: Site) -> str:
-    """Return the statements pointing at ``iri``, by graph (annotation bodies aside)."""
-    quads = [q for q in index.objects.get(iri, []) if q.predicate.value != HAS_BODY]
-    if not quads:
-        return ""
-    parts = ["<h2>Referenced by</h2>"]
-    for graph, group in _by_graph(quads).items():
-        parts.append(_graph_heading(graph, index, site))
-        rows = [
-            f"<tr><th>{term(q.subject, index, site)}</th>"
-            f"<td>{link(q.predicate.value, index, site)}</td></tr>"
-            for q in group[:ROWS]
-        ]
-        parts.append(_table(rows, len(group)))
-    return "".join(parts)
-
-
-def _evidence(quotes: list[Quote], index: Index, site: Site) -> str:
-    """Return the quotes backing a resource, then where the articles name it."""
-    evidence = [q for q in quotes if q.kind == AIA + "Evidence"]
-    mentions = [q for q in quotes if q.kind != AIA + "Evidence"]
-    return _quotes("Evidence", evidence, index, site) + _quotes(
-        "Mentions in the articles", mentions, index, site
+def page(
+    title: str,
+    body: str,
+    languages: tuple[str, ...] = (),
+    path: str = "/",
+    styles: Sequence[str] = (),
+    scripts: Sequence[str] = (),
+) -> str:
+    """Return a complete HTML document around ``body`` (already escaped HTML)."""
+    return render(
+        "page.html",
+        languages,
+        path,
+        title=title,
+        body=Markup(body),
+        styles=list(styles),
+        scripts=list(scripts),
     )
 
 
-def _quotes(heading: str, quotes: list[Quote], index: Index, site: Site) -> str:
-    """Return a section of quoted passages, grouped by the graph that holds them."""
-    if not quotes:
-        return ""
-    groups: dict[str, list[Quote]] = defaultdict(list)
-    for quote in quotes:
-        groups[quote.graph].append(quote)
-    parts = [f"<h2>{escape(heading)}</h2>"]
-    for graph, group in sorted(groups.items()):
-        parts.append(_graph_heading(graph, index, site))
-        parts.append("<ul>" + "".join(_quote(q, index, site) for q in group[:ROWS]) + "</ul>")
-        if len(group) > ROWS:
-            parts.append(f"<p class=meta>and {len(group) - ROWS} more</p>")
-    return "".join(parts)
+def resource(
+    iri: str, index: Index, site: Site, alternates: dict[str, str], text: str | None = None
+) -> str:
+    """Return the page of one resource: an article, a fact, an entity, or any other.
 
-
-def _quote(quote: Quote, index: Index, site: Site) -> str:
-    """Return one quoted passage, its context, gloss and source."""
-    exact = quote.exact
-    language = f' lang="{escape(exact.language)}" dir="auto"' if exact and exact.language else ""
-    text = (
-        f'<blockquote{language}><span class="context">…{escape(quote.prefix)}</span>'
-        f"<mark>{escape(exact.value if exact else '')}</mark>"
-        f'<span class="context">{escape(quote.suffix)}…</span></blockquote>'
+    :param text: the article's text, when ``iri`` is an article whose seed is known.
+    """
+    reading = Reading(index, site.href, site.languages)
+    context = {"subject": reading.link(iri), "alternates": alternates}
+    path = site.href(iri) or "/"
+    types = index.types(iri)
+    if AIA + "Article" in types:
+        shaped = article(reading, iri, text)
+        return render("article.html", site.languages, path, article=shaped, **context)
+    if reading.is_fact(iri):
+        fact = reading.fact(iri)
+        related = reading.facts_about(iri)
+        entries = timeline([fact, *related])
+        return render(
+            "fact.html",
+            site.languages,
+            path,
+            fact=fact,
+            groups=group(related),
+            timeline=entries,
+            **context,
+        )
+    if index.registered(iri):
+        return _entity(reading, iri, path, context)
+    return render(
+        "resource.html",
+        site.languages,
+        path,
+        types=[reading.link(t) for t in types],
+        statements=tables(reading, index.subjects.get(iri, []), iri, incoming=False),
+        contents=_contents(reading, iri),
+        incoming=tables(reading, _pointing_at(index, iri), iri, incoming=True),
+        **context,
     )
-    meta = [link(quote.kind, index, site)]
-    if quote.gloss is not None:
-        meta.append(literal(quote.gloss))
-    if quote.source:
-        meta.append("in " + link(quote.source, index, site))
-    meta.append(link(quote.annotation, index, site))
-    return f'<li>{text}<span class="meta">{" — ".join(meta)}</span></li>'
 
 
-def _graph_contents(iri: str, index: Index, site: Site) -> str:
-    """Return the list of resources a named graph describes."""
-    quads = index.graphs[iri]
+def _entity(reading: Reading, iri: str, path: str, context: dict[str, object]) -> str:
+    """Return the page of an entity of the registry: what it is, its facts, its mentions."""
+    facts = reading.facts_about(iri)
+    index = reading.index
+    own = [q for q in index.subjects.get(iri, []) if q.predicate.value not in _SHOWN_ABOVE]
+    return render(
+        "entity.html",
+        reading.languages,
+        path,
+        types=[reading.link(t) for t in index.types(iri)],
+        labels=reading.labels(iri),
+        same_as=reading.same_as(iri),
+        about=tables(reading, own, iri, incoming=False),
+        groups=group(facts),
+        timeline=timeline(facts),
+        mentions=reading.mentions(iri),
+        **context,
+    )
+
+
+_SHOWN_ABOVE = {TYPE, RDFS + "label", OWL + "sameAs", AIA + "surfaceForm", SKOS + "prefLabel"}
+"""An entity's statements its page shows in its heading, not in its table."""
+
+
+def _pointing_at(index: Index, iri: str) -> list[ox.Quad]:
+    """Return the statements pointing at ``iri``, annotation bodies aside."""
+    return [q for q in index.objects.get(iri, []) if q.predicate.value != HAS_BODY]
+
+
+def _contents(reading: Reading, iri: str) -> list[Link]:
+    """Return the resources a named graph describes (none if ``iri`` is not a graph)."""
+    quads = reading.index.graphs.get(iri, [])
     subjects = sorted({q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)})
-    rows = [f"<tr><td>{link(s, index, site)}</td></tr>" for s in subjects[:ROWS]]
-    heading = f"<h2>A graph of {len(quads)} statements about {len(subjects)} resources</h2>"
-    return heading + _table(rows, len(subjects))
-
-
-def _table(rows: list[str], total: int) -> str:
-    """Return a table of ``rows``, noting how many of ``total`` were left out."""
-    more = f"<p class=meta>and {total - len(rows)} more</p>" if total > len(rows) else ""
-    return f"<table>{''.join(rows)}</table>{more}"
+    return [reading.link(s) for s in subjects[:ROWS]]
 
 
 def home(
     title: str,
     description: str,
-    sections: dict[str, list[str]],
+    sections: list[tuple[str, list[str]]],
     index: Index,
     site: Site,
-    downloads: Iterable[str] = (),
+    downloads: Sequence[Download] = (),
 ) -> str:
-    """Return the home page: what the dataset is, where to get it, and its main resources."""
-    parts = [f"<h1>{escape(title)}</h1><p>{escape(description)}</p>"]
-    parts.append(
-        f'<p>SPARQL endpoint: <a href="/sparql"><code>{escape(site.endpoint)}</code></a>.</p>'
-    )
-    files = " · ".join(f'<a href="/{escape(n)}">{escape(n)}</a>' for n in downloads)
-    if files:
-        parts.append(f"<p>Downloads: {files}.</p>")
-    parts.append(_chart())
-    for heading, iris in sections.items():
-        items = "".join(f"<li>{link(i, index, site)}</li>" for i in iris)
-        parts.append(f"<h2>{escape(heading)}</h2><ul>{items}</ul>")
-    scripts = ("chartjs/chart.umd.min.js", "home.js")
-    return page(title, "".join(parts), _page_language(site), scripts=scripts)
+    """Return the home page: what the dataset is, where to get it, how to cite it.
 
-
-def _chart() -> str:
-    """Return the chart of what each source reports, drawn by ``home.js`` from a live query."""
-    query = escape(asset(CHART_QUERY))
-    return (
-        "<h2>What each source reports</h2>"
-        "<p>The facts each article states, by kind, one colour per article; counted by "
-        f'<a href="{query}">this query</a>, which the page sends to the endpoint.</p>'
-        f'<div class="chart"><canvas id="reports-chart" role="img" data-query="{query}" '
-        f'data-endpoint="{ENDPOINT_PATH}" aria-label="Bar chart: facts each source article '
-        'reports, by kind"></canvas></div><p id="chart-status" class="meta" role="status">'
-        "</p><noscript><p class=meta>The chart needs JavaScript; the query gives its numbers."
-        "</p></noscript>"
-    )
-
-
-def query_form(
-    endpoint: str,
-    example: str,
-    downloads: Iterable[str],
-    examples: Sequence[CannedQuery] | None = None,
-) -> str:
-    """Return the SPARQL page: YASGUI on this endpoint, offering the canned queries.
-
-    Without JavaScript, the page is a plain form sending GET requests to the endpoint.
-
-    :param example: the query the editor and the form start with.
-    :param examples: the canned queries to offer (default: the packaged catalog), with
-        their parameters bound to their defaults.
+    :param sections: the resources to list, under the class each section is named after.
     """
-    queries = list(catalog().values()) if examples is None else examples
-    files = "".join(f'<li><a href="/{escape(n)}">{escape(n)}</a></li>' for n in downloads)
-    predeclared = ", ".join(f"<code>{escape(p)}:</code>" for p in PREFIXES)
-    body = (
-        f"<h1>SPARQL endpoint</h1><p><code>{escape(endpoint)}</code> — SPARQL 1.1 Protocol, "
-        "read-only; the default graph is the union of all graphs. Predeclared prefixes: "
-        f"{predeclared}.</p>{_canned(queries)}"
-        f'<div id="yasgui" data-endpoint="{ENDPOINT_PATH}" '
-        f'data-prefixes="{escape(json.dumps(PREFIXES))}" '
-        f'data-query="{escape(with_prefixes(example))}"></div>'
-        f"<noscript>{_plain_form(example)}</noscript>"
-        f"<h2>Downloads</h2><ul>{files}</ul>"
-    )
-    scripts = ("yasgui/yasgui.min.js", "sparql.js")
-    return page("SPARQL endpoint", body, styles=("yasgui/yasgui.min.css",), scripts=scripts)
-
-
-def _canned(queries: Sequence[CannedQuery]) -> str:
-    """Return the menu of canned queries (shown by ``sparql.js``: it needs the editor)."""
-    options = "".join(
-        f'<option value="{escape(q.name)}" title="{escape(q.question)}" '
-        f'data-query="{escape(editor_text(q))}">{escape(q.title or q.name)}</option>'
-        for q in queries
-    )
-    return (
-        '<div id="canned-queries" hidden><p><label for="canned">Canned queries</label> '
-        f'<select id="canned"><option value="">Choose a question…</option>{options}</select>'
-        '</p><p id="question" class="meta"></p></div>'
+    reading = Reading(index, site.href, site.languages)
+    year = max((d.modified for d in downloads), default=0)
+    listed = [(_heading(reading, kind), [reading.link(i) for i in iris]) for kind, iris in sections]
+    chart = asset(CHART_QUERY)
+    query = (STATIC / CHART_QUERY).read_text(encoding="utf-8")
+    return render(
+        "home.html",
+        site.languages,
+        "/",
+        title=title,
+        description=description,
+        endpoint=site.endpoint,
+        endpoint_path=ENDPOINT_PATH,
+        downloads=list(downloads),
+        sections=listed,
+        chart_query=chart,
+        chart_editor=f"{ENDPOINT_PATH}?{urlencode({'query': query, 'view': 'chart'})}",
+        bibtex=bibtex(datetime.fromtimestamp(year, UTC).year),
+        scripts=["chartjs/chart.umd.min.js", "home.js"],
     )
 
 
-def editor_text(query: CannedQuery) -> str:
-    """Return a canned query as the editor shows it: its question, then the query with
-    its parameters bound to their defaults (its header, which the page shows, aside).
-
-    >>> from aiaccess.catalog import parse
-    >>> print(editor_text(parse("#+ summary: Anything?\\nASK { ?s ?p ?o }")))
-    # Anything?
-    ASK { ?s ?p ?o }
-    """
-    lines = query.text.splitlines(keepends=True)
-    body = "".join(itertools.dropwhile(lambda line: line.startswith(HEADER), lines)).lstrip()
-    values = bindings(query, {})
-    notes = [f"# {query.question}\n"] if query.question else []
-    if values:
-        bound = ", ".join(f"{name} = {value}" for name, value in values.items())
-        notes.append(f"# Parameters, bound by the VALUES clauses: {bound}\n")
-    return "".join(notes) + bind(body, values)
-
-
-def _plain_form(example: str) -> str:
-    """Return the query form for browsers without JavaScript."""
-    options = "".join(
-        f'<option value="{f}">{f.upper()}</option>' for f in ("json", "xml", "csv", "tsv", "turtle")
-    )
-    return (
-        '<form method="get" action="/sparql"><p><textarea name="query" rows="12">'
-        f"{escape(example)}</textarea></p><p>Results as <select name=format>{options}</select> "
-        '<button type="submit">Run query</button></p></form>'
-    )
-
-
-def with_prefixes(text: str) -> str:
-    """Return ``text`` with PREFIX lines for the predeclared prefixes it uses.
-
-    The endpoint knows them; the editor, which checks the syntax, does not.
-
-    >>> with_prefixes("SELECT * { ?s a aia:Article }")
-    'PREFIX aia: <https://w3id.org/aiaccess/ontology#>\\n\\nSELECT * { ?s a aia:Article }'
-    """
-    used = [p for p in PREFIXES if re.search(rf"(?<![\w.:-]){p}:", text)]
-    lines = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in used)
-    return f"{lines}\n{text}" if lines else text
+def _heading(reading: Reading, kind: str) -> Text:
+    """Return the heading of a home page section: the name of its class."""
+    return reading.name(kind) or Text(compact(kind), "en")

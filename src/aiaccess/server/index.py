@@ -15,12 +15,15 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from aiaccess.namespaces import AIA, OA, RDF, RDFS, SCHEMA, SKOS
+from aiaccess.namespaces import AIA, OA, RDF, RDFS, REGISTRY_GRAPH, SCHEMA, SKOS
 
 HAS_BODY = OA + "hasBody"
 TYPE = RDF + "type"
 _LABELS = (RDFS + "label", SKOS + "prefLabel", SCHEMA + "name", SCHEMA + "headline")
 _SURFACE_FORM = AIA + "surfaceForm"
+_ARTICLE = AIA + "Article"
+_IN_LANGUAGE = SCHEMA + "inLanguage"
+_REGISTRY = ox.NamedNode(REGISTRY_GRAPH)
 
 
 def value_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
@@ -53,6 +56,9 @@ class Quote:
     suffix: str
     gloss: ox.Literal | None
     source: str | None
+    start: int | None = None
+    """Where the quote starts in the article's text, in code points."""
+    end: int | None = None
 
 
 class Index:
@@ -64,6 +70,10 @@ class Index:
         self.graphs: dict[str, list[ox.Quad]] = defaultdict(list)
         self.labels: dict[str, dict[str, str]] = defaultdict(dict)
         self.forms: dict[str, dict[str, str]] = defaultdict(dict)
+        self.articles: dict[str, str] = {}
+        """The article each article graph describes, by the graph's IRI."""
+        self.written_in: dict[str, str] = {}
+        """The language of each article (``schema:inLanguage``), by the article's IRI."""
         for quad in quads:
             self._add(quad)
 
@@ -74,10 +84,14 @@ class Index:
             self.subjects[document(subject.value)].append(quad)
             if isinstance(obj, ox.Literal):
                 self._label(subject.value, quad.predicate.value, obj)
+                if quad.predicate.value == _IN_LANGUAGE:
+                    self.written_in[subject.value] = obj.value
         if isinstance(obj, ox.NamedNode):
             self.objects[obj.value].append(quad)
         if isinstance(graph, ox.NamedNode):
             self.graphs[graph.value].append(quad)
+            if quad.predicate.value == TYPE and value_of(obj) == _ARTICLE:
+                self.articles[graph.value] = value_of(subject)
 
     def _label(self, iri: str, predicate: str, literal: ox.Literal) -> None:
         """Record a name of ``iri`` per language: its labels, and its surface forms."""
@@ -114,12 +128,12 @@ class Index:
 
     def quotes(self, iri: str) -> list[Quote]:
         """Return the quoted passages of the annotations about ``iri``."""
-        return [self._quote(value_of(q.subject), q.graph_name) for q in self.annotations(iri)]
+        return [self.quote(value_of(q.subject), q.graph_name) for q in self.annotations(iri)]
 
-    def _quote(
-        self, annotation: str, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+    def quote(
+        self, annotation: str, graph: str | ox.NamedNode | ox.BlankNode | ox.DefaultGraph
     ) -> Quote:
-        """Read one annotation's selectors, gloss, source and kind."""
+        """Read one annotation's selectors, gloss, source and kind (``graph``: where it is)."""
         values: dict[str, ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple] = {}
         kinds = []
         for quad in self.subjects.get(annotation, ()):
@@ -131,12 +145,14 @@ class Index:
         return Quote(
             annotation,
             kind,
-            graph.value if isinstance(graph, ox.NamedNode) else "",
+            graph if isinstance(graph, str) else _graph_iri(graph),
             _literal(values.get("#quote " + OA + "exact")),
             _text(values.get("#quote " + OA + "prefix")),
             _text(values.get("#quote " + OA + "suffix")),
             _literal(values.get(" " + AIA + "gloss")),
             _iri(values.get("#target " + OA + "hasSource")),
+            _integer(values.get("#position " + OA + "start")),
+            _integer(values.get("#position " + OA + "end")),
         )
 
     def label(self, iri: str, languages: Iterable[str] = ()) -> str | None:
@@ -145,15 +161,30 @@ class Index:
         A label in a language comes before a surface form in it; a resource with
         no label at all has no name (None).
         """
+        found = self.name(iri, languages)
+        return found[0] if found else None
+
+    def name(self, iri: str, languages: Iterable[str] = ()) -> tuple[str, str] | None:
+        """Return the name :meth:`label` gives, with its language tag ("" if untagged)."""
         labels = self.labels.get(iri)
         if not labels:
             return None
         forms = self.forms.get(iri, {})
         for language in languages:
-            name = labels.get(language) or forms.get(language)
-            if name:
-                return name
-        return labels.get("en") or labels.get("") or next(iter(labels.values()))
+            for names in (labels, forms):
+                if names.get(language):
+                    return names[language], language
+        for language in ("en", ""):
+            if labels.get(language):
+                return labels[language], language
+        return next((name, lang) for lang, name in labels.items())
+
+    def registered(self, iri: str) -> bool:
+        """Tell whether the registry describes ``iri`` (an organization, person, place…)."""
+        return any(
+            value_of(q.subject) == iri and q.graph_name == _REGISTRY
+            for q in self.subjects.get(document(iri), ())
+        )
 
     def types(self, iri: str) -> list[str]:
         """Return the IRIs of the classes of ``iri``."""
@@ -179,3 +210,15 @@ def _text(term: object) -> str:
 def _iri(term: object) -> str | None:
     """Return a named node's IRI."""
     return term.value if isinstance(term, ox.NamedNode) else None
+
+
+def _integer(term: object) -> int | None:
+    """Return an integer literal's value."""
+    if isinstance(term, ox.Literal) and term.value.lstrip("-").isdigit():
+        return int(term.value)
+    return None
+
+
+def _graph_iri(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:
+    """Return a named graph's IRI, or "" for the default graph."""
+    return graph.value if isinstance(graph, ox.NamedNode) else ""

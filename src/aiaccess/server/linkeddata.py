@@ -17,14 +17,14 @@ from starlette.responses import Response
 from aiaccess.namespaces import AIA, BASE, REGISTRY_GRAPH
 from aiaccess.server import formats, html
 from aiaccess.server.cache import AnswerCache
+from aiaccess.server.chrome import reader_languages
 from aiaccess.server.errors import method_not_allowed, not_found
 from aiaccess.server.formats import Format
 from aiaccess.server.index import TYPE, Index, value_of
-from aiaccess.server.negotiation import languages
 from aiaccess.server.worker import Answer
 
 METHODS = ("GET", "HEAD")
-VARY = "Accept, Accept-Language"
+VARY = "Accept, Accept-Language, Cookie"
 
 
 def href(iri: str) -> str | None:
@@ -45,10 +45,14 @@ def href(iri: str) -> str | None:
 class LinkedData:
     """Answers for the dataset's resources, from an :class:`~aiaccess.server.index.Index`."""
 
-    def __init__(self, index: Index, endpoint: str, cache_bytes: int) -> None:
+    def __init__(
+        self, index: Index, endpoint: str, cache_bytes: int, texts: dict[str, str] | None = None
+    ) -> None:
+        """:param texts: the articles' texts by IRI, shown annotated on their pages."""
         self.index = index
         self.endpoint = endpoint
         self.cache = AnswerCache(cache_bytes)
+        self.texts = texts or {}
 
     def resolve(self, path: str) -> tuple[str, Format | None]:
         """Return the IRI a request path names, and the format its suffix asks for.
@@ -77,19 +81,16 @@ class LinkedData:
         if fmt is formats.HTML:
             site = html.Site(href, self.endpoint, langs)
             names = {fmt.syntax.name: url for fmt, url in alternates(iri) if fmt.syntax}
-            return html.resource(iri, self.index, site, names).encode()
+            return html.resource(iri, self.index, site, names, self.texts.get(iri)).encode()
         return serialize(self.index.describe(iri), fmt)
 
-    def home_sections(self) -> dict[str, list[str]]:
+    def home_sections(self) -> list[tuple[str, list[str]]]:
         """Return the home page's lists: the articles, then the registry's entities by class."""
-        sections: dict[str, list[str]] = {"Articles": self._of_type(AIA + "Article")}
+        sections = [(AIA + "Article", self._of_type(AIA + "Article"))]
         kinds = sorted(
             {value_of(q.object) for q in self.index.graphs.get(REGISTRY_GRAPH, []) if _is_type(q)}
         )
-        for kind in kinds:
-            name = self.index.label(kind) or html.compact(kind)
-            sections[name] = self._of_type(kind, REGISTRY_GRAPH)
-        return sections
+        return sections + [(kind, self._of_type(kind, REGISTRY_GRAPH)) for kind in kinds]
 
     def _of_type(self, kind: str, graph: str | None = None) -> list[str]:
         """Return the IRIs typed ``kind`` (in ``graph`` if given), sorted."""
@@ -126,7 +127,7 @@ async def endpoint(request: Request) -> Response:
     iri, fmt = data.resolve(request.url.path)
     if fmt is None:
         fmt = formats.choose(formats.PAGE, request.headers.get("accept"))
-    langs = languages(request.headers.get("accept-language"))
+    langs = reader_languages(request)
     answer = data.answer(iri, fmt, langs)
     links = ", ".join(
         f'<{url}>; rel="alternate"; type="{fmt.media_type}"' for fmt, url in alternates(iri)

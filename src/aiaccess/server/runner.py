@@ -8,6 +8,7 @@ thread for tests and benchmarks.
 
 from __future__ import annotations
 
+import copy
 import signal
 import socket
 import threading
@@ -16,9 +17,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from types import FrameType
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
+from uvicorn.config import LOGGING_CONFIG
 
 from aiaccess.errors import AiaccessError
 from aiaccess.server.app import create_app
@@ -61,15 +64,31 @@ def url_of(sock: socket.socket) -> str:
 
 
 def server(app: Starlette, access_log: bool = False) -> uvicorn.Server:
-    """Return a uvicorn server for ``app``."""
+    """Return a uvicorn server for ``app``: warnings only, and one line per request if
+    ``access_log`` (on standard output, in uvicorn's format)."""
     config = uvicorn.Config(
         app,
-        log_level="warning",
+        log_level=None,
+        log_config=log_config(access_log),
         access_log=access_log,
         timeout_graceful_shutdown=SHUTDOWN_SECONDS,
         server_header=False,
     )
     return uvicorn.Server(config)
+
+
+def log_config(access_log: bool) -> dict[str, Any]:
+    """Return uvicorn's logging configuration with our levels: its errors from WARNING,
+    its access log at INFO when asked for (uvicorn's one ``log_level`` would silence it).
+
+    >>> log_config(True)["loggers"]["uvicorn.access"]["level"]
+    'INFO'
+    """
+    config = copy.deepcopy(LOGGING_CONFIG)
+    for name in ("uvicorn", "uvicorn.error"):
+        config["loggers"][name]["level"] = "WARNING"
+    config["loggers"]["uvicorn.access"]["level"] = "INFO" if access_log else "WARNING"
+    return config
 
 
 def serve(

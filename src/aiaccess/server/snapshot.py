@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -40,6 +40,8 @@ class Snapshot:
     """When the data last changed, in seconds since the epoch (for Last-Modified)."""
     source: StoreSource
     """Where the query workers load the same quads from."""
+    texts: dict[str, str] = field(default_factory=dict)
+    """The text of each article, by the article's IRI (its seed, for its page)."""
 
 
 def load(base_url: str, store: Path | None = None, resources: Resources | None = None) -> Snapshot:
@@ -87,7 +89,8 @@ def _snapshot(
     described = void.describe(data, base=base)
     files["void.ttl"] = formats.rdf_bytes(described, formats.TURTLE)
     source = StoreSource(path=str(store)) if store else StoreSource(nquads=files["dataset.nq"])
-    return Snapshot(data.quads, files, described, modified or _modified(res), source)
+    texts = {s.iri.value: s.text for s in data.sources}
+    return Snapshot(data.quads, files, described, modified or _modified(res), source, texts)
 
 
 def _modified(res: Resources) -> float:

@@ -3,7 +3,8 @@
 A request is read strictly (:mod:`aiaccess.server.protocol`), looked up in the
 answer cache, and otherwise handed to a worker, which parses, screens, runs and
 serializes the query. Without a query, ``GET /sparql`` answers the service
-description in RDF, or a query form for browsers.
+description in RDF; a browser gets the editor instead (:mod:`.editor`), also for
+``GET /sparql?query=…``, which then shows the query and its results.
 """
 
 from __future__ import annotations
@@ -15,18 +16,12 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
-from aiaccess.server import formats, html
+from aiaccess.server import editor, formats
 from aiaccess.server.cache import AnswerCache
 from aiaccess.server.errors import bad_request
 from aiaccess.server.limits import Limits
 from aiaccess.server.pool import WorkerPool
 from aiaccess.server.protocol import METHODS, QueryRequest, read_request
-
-EXAMPLE = """SELECT ?article ?headline WHERE {
-  ?article a aia:Article ; schema:headline ?headline .
-}
-ORDER BY ?article"""
-"""The query the form starts with (the default prefixes are predeclared)."""
 
 
 @dataclass
@@ -37,7 +32,6 @@ class Endpoint:
     cache: AnswerCache
     limits: Limits
     description: list[ox.Triple]
-    form: str
 
 
 async def endpoint(request: Request) -> Response:
@@ -51,6 +45,8 @@ async def endpoint(request: Request) -> Response:
             raise bad_request("missing query parameter")
         return _description(request, state, parsed.formats)
     accept = request.headers.get("accept")
+    if request.method != "POST" and editor.wants_page(accept, parsed.formats):
+        return editor.editor_page(request, parsed.query)
     key: Hashable = _key(parsed, accept)
     answer = state.cache.get(key)
     if answer is None:
@@ -66,14 +62,9 @@ def _key(parsed: QueryRequest, accept: str | None) -> Hashable:
 
 
 def _description(request: Request, state: Endpoint, names: tuple[str, ...]) -> Response:
-    """Return the service description in the negotiated format, or the query form."""
+    """Return the service description in the negotiated format, or the editor."""
     fmt = formats.choose(formats.PAGE, request.headers.get("accept"), names)
     if fmt is formats.HTML:
-        return Response(state.form, 200, {"Vary": "Accept"}, fmt.content_type)
+        return editor.editor_page(request, None)
     body = formats.rdf_bytes(state.description, fmt)
     return Response(body, 200, {"Vary": "Accept"}, fmt.content_type)
-
-
-def query_form(endpoint_url: str, downloads: list[str]) -> str:
-    """Return the HTML query form page."""
-    return html.query_form(endpoint_url, EXAMPLE, downloads)

@@ -1,0 +1,125 @@
+"""The fast validation path reports exactly what pySHACL, the reference, reports.
+
+The fast path checks each article's graph (with the ontology and registry
+resources it refers to) on its own, in parallel, with pyshacl-turbo; the
+reference runs pySHACL once on the union of every graph. Both must find the
+same violations (focus node, path, shape, message) on the shipped data and on
+the shipped data with every invalid shape example of ``tests/shapes/`` added,
+each as one more article.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from aiaccess.dataset import Assembled
+from aiaccess.namespaces import AIA, ID, ONTOLOGY_GRAPH, SHAPES
+from aiaccess.resources import Resources
+from aiaccess.validate import Violation, reference, shacl, units
+from tests.conftest import SHIPPED
+from tests.test_shapes import INVALID, top_shapes, under
+
+_IRI_IN_ID = re.compile(r"^(?P<kind>[a-z]+)/(?P<rest>.+)$")
+
+
+def _key(violations: list[Violation]) -> set[tuple[str, str | None, str, str]]:
+    """Return what must agree: focus node, path, shape and message (blank nodes unnamed)."""
+    return {(_named(v.focus), v.path, v.shape, v.message) for v in violations}
+
+
+def _named(focus: str) -> str:
+    """Return the focus IRI, or ``_:`` for any blank node (their labels differ per run)."""
+    return "_:" if focus.startswith("_:") else focus
+
+
+def _renamed(term: object, tag: str, known: set[ox.NamedNode]) -> object:
+    """Return an IRI made private to one example (``id/org/x`` -> ``id/org/<tag>-x``).
+
+    Resources of the id/ namespace and ontology terms the ontology does not
+    declare (an example's own concept) are renamed; everything else is kept.
+    """
+    if not isinstance(term, ox.NamedNode) or term in known:
+        return term
+    if term.value.startswith(AIA):
+        return ox.NamedNode(f"{AIA}{tag.replace('-', '')}{term.value.removeprefix(AIA)}")
+    match = _IRI_IN_ID.match(term.value.removeprefix(ID)) if term.value.startswith(ID) else None
+    if match is None:
+        return term
+    return ox.NamedNode(f"{ID}{match['kind']}/{tag}-{match['rest']}")
+
+
+def _example_quads(path: Path, known: set[ox.NamedNode]) -> list[ox.Quad]:
+    """Parse one example as if it were an article's graph, its IRIs its own."""
+    tag = path.stem.lower()
+    graph = ox.NamedNode(f"https://w3id.org/aiaccess/graph/example/{tag}")
+    quads = []
+    for quad in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
+        subject = _renamed(quad.subject, tag, known)
+        obj = _renamed(quad.object, tag, known)
+        quads.append(ox.Quad(subject, quad.predicate, obj, graph))  # type: ignore[arg-type]
+    return quads
+
+
+@pytest.fixture(scope="module")
+def injected(assembled: Assembled) -> Assembled:
+    """The shipped data plus every invalid shape example, each as one more article."""
+    articles = dict(assembled.articles)
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    known = {q.subject for q in assembled.base if q.graph_name == ontology}
+    for path in INVALID:
+        articles[path.stem] = _example_quads(path, known)
+    everything = {*assembled.base, *(q for part in articles.values() for q in part)}
+    return Assembled(
+        sorted(everything, key=str), assembled.sources, assembled.files, assembled.base, articles
+    )
+
+
+def test_shipped_data_same_violations_as_pyshacl(assembled: Assembled) -> None:
+    fast = shacl(assembled, SHIPPED)
+    assert _key(fast) == _key(reference(assembled, SHIPPED))
+    assert fast == []
+
+
+def test_injected_violations_same_as_pyshacl(injected: Assembled) -> None:
+    fast = shacl(injected, SHIPPED)
+    assert _key(fast) == _key(reference(injected, SHIPPED))
+    assert len(_key(fast)) > 50
+
+
+def test_injected_corpus_violates_every_shape(injected: Assembled) -> None:
+    shapes = {v.shape for v in shacl(injected, SHIPPED)}
+    missed = [i for i in top_shapes() if not shapes & {str(s) for s in under(i)}]
+    assert missed == []
+
+
+def test_an_article_unit_holds_what_its_shapes_need(assembled: Assembled) -> None:
+    """Each article unit has its own triples and the types of what it names, not the registry."""
+    base, *articles = units(assembled)
+    assert len(articles) == len(assembled.articles) == 5
+    for unit, quads in zip(articles, assembled.articles.values(), strict=True):
+        assert {q.triple for q in quads} <= set(unit)
+        assert len(unit) < len(quads) + len(base)
+    openai = ox.NamedNode(ID + "org/openai")
+    kind = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    assert all(any(t.subject == openai and t.predicate == kind for t in u) for u in articles)
+
+
+def test_borrowing_a_property_from_another_article_is_a_violation(resources: Resources) -> None:
+    """What an article leaves out is not filled in by another article's graph."""
+    from aiaccess.dataset import assemble
+
+    path = resources.root / "data/articles/en-azure-workaround.ttl"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("policy:openai-api-restriction-china a aia:AccessRestriction ;")
+    label = text.index("    rdfs:label", start)
+    end = text.index("\n", label) + 1
+    path.write_text(text[:label] + text[end:], encoding="utf-8")
+    data = assemble(resources)
+    found = [v for v in shacl(data, resources) if v.focus.endswith("openai-api-restriction-china")]
+    assert [(v.shape.removeprefix(SHAPES), v.path) for v in found] == [
+        ("C01-english-label", "http://www.w3.org/2000/01/rdf-schema#label")
+    ]
