@@ -120,9 +120,13 @@ def test_timeline_dates_the_restriction_as_stated_with_each_wording(shipped: ox.
     assert row["label"] == "OpenAI restricts API access from China"  # the en graph's words
     stated = str(row["stated"]).split("; ")
     assert stated == sorted(stated)
-    assert "en: “started on July 9th, 2024” (started on July 9th, 2024)" in stated
-    assert "he: “החל מה-9 ביולי” (as of 9 July)" in stated
-    assert "zh: “7月9号之后” (after 9 July)" in stated
+    assert "en: “started on July 9th, 2024” (started on July 9th, 2024) = 2024-07-09" in stated
+    assert "he: “החל מה-9 ביולי” (as of 9 July) = --07-09 in the year of the he article's date" in (
+        stated
+    )
+    assert (
+        "zh: “7月9号之后” (after 9 July) = --07-09 in the year of the zh article's date" in stated
+    )
     assert row["sources"] == "en, fr, he, vi, zh"
 
 
@@ -134,8 +138,9 @@ def test_timeline_derives_the_announcement_between_two_articles(shipped: ox.Stor
     assert (row["earliest"], row["latest"]) == ("2024-06-14", "2024-06-28")
     derivation = str(row["derivation"])
     assert (
-        "zh: “6月13日” (13 June) ⇒ event/paul-nakasone-joins-openai start 2024-06-13" in derivation
-    )
+        "zh: “6月13日” (13 June) = --06-13 in the year of the zh article's date"
+        " ⇒ event/paul-nakasone-joins-openai start 2024-06-13"
+    ) in derivation
     assert "the vi article reports it" in derivation
     assert "conflict: earliest 2024-07-21" in derivation  # en "late last month" vs 23 August
 
@@ -151,7 +156,9 @@ def test_timeline_shows_inferred_and_year_less_dates_as_derived(shipped: ox.Stor
     assert end["stated"] == (
         "fr: “informer les développeurs en Chine par e-mail de la cessation des services Azure"
         " OpenAI” (informing developers in China by e-mail of the end of the Azure OpenAI"
-        " services); fr: “à compter du 21 octobre” (from 21 October)"
+        " services) = on or after event/microsoft-emails-developers-azure-openai-end start;"
+        " fr: “à compter du 21 octobre” (from 21 October) = --10-21 in the year of the fr"
+        " article's date"
     )
 
 

@@ -39,20 +39,9 @@ from aiaccess.namespaces import (
     XSD,
 )
 from aiaccess.temporal_network import Bound, Clash, Interval, Network, Point, solve
-from aiaccess.temporal_statements import (
-    END,
-    MODIFIED,
-    PUBLISHED,
-    START,
-    Reading,
-    Source,
-    extent,
-    read,
-)
+from aiaccess.temporal_statements import CHANGES, Reading, Source, extent, read
 
 GRAPH = ox.NamedNode(TEMPORAL_GRAPH)
-CHANGES = {START: "start", END: "end", PUBLISHED: "published", MODIFIED: "modified"}
-"""The short name of each date property, in timeline order."""
 _DATE = ox.NamedNode(XSD + "date")
 ACTORS = [AIA + "actor", ORG + "member", AIA + "party", AIA + "fromParty", AIA + "toParty"]
 """Who acted or took part in a fact: its actor, the member of a role, the parties."""
@@ -89,7 +78,7 @@ def derive(quads: list[ox.Quad], files: dict[str, Path]) -> list[ox.Quad]:
 def derived_iri(point: Point) -> ox.NamedNode:
     """Return the IRI of the derived date of ``point``.
 
-    >>> derived_iri((ID + "event/x", START)).value
+    >>> derived_iri((ID + "event/x", "https://schema.org/startDate")).value
     'https://w3id.org/aiaccess/id/derived-date/event-x-start'
     """
     return ox.NamedNode(

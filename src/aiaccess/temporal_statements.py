@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from aiaccess.errors import DataError
-from aiaccess.namespaces import AIA, OA, RDF, SCHEMA, XSD
+from aiaccess.namespaces import AIA, ID, OA, RDF, SCHEMA, XSD
 from aiaccess.temporal_network import Constraint, Distance, InPeriod, Period, Point, Within
 
 PUBLISHED, MODIFIED = SCHEMA + "datePublished", SCHEMA + "dateModified"
@@ -77,11 +77,14 @@ class Source:
     quotes: tuple[tuple[str, str], ...]
     precision: int = 9
     stated: ox.Literal | None = None
+    meaning: str = ""
+    """How the build reads it: ``--06-13 in the year of the zh article's date``."""
 
     def wording(self) -> str:
-        """The source's own words with their gloss: ``zh “6月13日” (13 June)``."""
+        """The source's words, gloss and reading: ``zh: “6月13日” (13 June) = --06-13 in …``."""
         words = "; ".join(f"“{exact}” ({gloss})" for exact, gloss in self.quotes)
-        return f"{self.article.language}: {words}" if words else self.article.language
+        said = f"{self.article.language}: {words}" if words else self.article.language
+        return f"{said} = {self.meaning}" if self.meaning else said
 
 
 @dataclass(frozen=True)
@@ -209,13 +212,55 @@ def _expression(
         first, last = extent(value)
         kind = "dateline" if point[0] in articles else "stated"
         source = Source(
-            subject, kind, article, point, (subject,), evidence, quotes, precision, value
+            subject,
+            kind,
+            article,
+            point,
+            (subject,),
+            evidence,
+            quotes,
+            precision,
+            value,
+            value.value,
         )
         return Within(subject, point, first, last), source
-    source = Source(subject, "relative", article, point, (subject,), evidence, quotes, precision)
-    if anchor is None:
+    if anchor is None or anchor_iri is None:
         raise DataError(shown, f"<{subject}> is relative (no year) but has no aia:anchor article")
+    meaning = _meaning(value, period, articles[anchor_iri].language)
+    source = Source(
+        subject, "relative", article, point, (subject,), evidence, quotes, precision, None, meaning
+    )
     return _relative(subject, point, anchor, value, period, shown), source
+
+
+PERIOD_WORDS = {
+    AIA + "SameDay": "the day of",
+    AIA + "SameWeek": "the week of",
+    AIA + "PreviousMonth": "the month before",
+    AIA + "LatePreviousMonth": "the 21st to the end of the month before",
+    AIA + "SameYear": "the year of",
+    AIA + "PreviousYear": "the year before",
+    AIA + "OnOrBefore": "on or before",
+}
+"""How each relative period reads, before "the xx article's date"."""
+
+RELATION_WORDS = {
+    AIA + "Before": "on or before",
+    AIA + "After": "on or after",
+    AIA + "ImmediatelyBefore": "the day before",
+    AIA + "ImmediatelyAfter": "the day after",
+    AIA + "Simultaneous": "the same day as",
+}
+"""How each temporal link reads, before the related date."""
+
+
+def _meaning(value: ox.Literal | None, period: str | None, language: str) -> str:
+    """Say how a relative expression is read: ``--06-13 in the year of the zh article's date``."""
+    anchor = f"the {language} article's date"
+    if value is not None:
+        year = "the year before" if period == AIA + "PreviousYear" else "the year of"
+        return f"{value.value} in {year} {anchor}"
+    return f"{PERIOD_WORDS.get(period or '', 'relative to')} {anchor}"
 
 
 def _relative(
@@ -276,7 +321,11 @@ def _link(
         raise DataError(shown, f"<{subject}> needs an aia:relType of aia:TemporalRelationScheme")
     earlier, later, low, high = relations[relation]
     evidence, quotes = _evidence(graph, props)
-    source = Source(subject, "link", article, one, (subject,), evidence, quotes, 6)
+    meaning = f"{RELATION_WORDS[relation]} {other[0].removeprefix(ID)} {_change(other[1])}"
+    if least is not None or most is not None:
+        apart = f"at least {least or 0}" if most is None else f"{least or 0} to {most}"
+        meaning += f" ({apart} days apart)"
+    source = Source(subject, "link", article, one, (subject,), evidence, quotes, 6, None, meaning)
     return Distance(subject, earlier, later, low, high), source
 
 
@@ -313,6 +362,15 @@ def _evidence(graph: Graph, props: Props) -> tuple[tuple[str, ...], tuple[tuple[
             found.append((int(start.value) if start else 0, node.value, exact.value, gloss.value))
     found.sort()
     return tuple(f[1] for f in found), tuple((f[2], f[3]) for f in found)
+
+
+CHANGES = {START: "start", END: "end", PUBLISHED: "published", MODIFIED: "modified"}
+"""The short name of each date property, in timeline order."""
+
+
+def _change(prop: str) -> str:
+    """Name a date property briefly: ``start``, ``end``, ``published``, ``modified``."""
+    return CHANGES.get(prop, prop)
 
 
 def _point(
