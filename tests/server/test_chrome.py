@@ -18,7 +18,7 @@ def messages() -> set[str]:
     environment = html.TEMPLATES.env
     found = {label for label, _ in chrome.NAV}
     found |= {*reading.GROUPS.values(), *reading.ORDER, "Quantities", "Other facts"}
-    found |= set(reading.DATE_WORDS.values())
+    found |= set(reading.DATE_WORDS.values()) | set(reading.WORDS.values())
     for name in environment.list_templates(extensions=["html"]):
         source = environment.loader.get_source(environment, name)[0]  # type: ignore[union-attr]
         for call in environment.parse(source).find_all(nodes.Call):
@@ -85,3 +85,18 @@ def test_switcher_answers_404_for_an_unknown_language(client: InProcess) -> None
     answer = client.get("/language/xx")
     assert answer.status_code == 404
     assert "available: en, he, zh, fr, vi" in answer.text
+
+
+def test_switcher_takes_only_get_and_head(client: InProcess) -> None:
+    answer = client.post("/language/fr?next=/")
+    assert (answer.status_code, answer.text) == (405, "POST is not allowed here; use GET, HEAD\n")
+
+
+def test_a_cookie_for_an_unknown_language_is_ignored(client: InProcess) -> None:
+    page = client.get("/", headers={**BROWSER, "Cookie": "lang=xx", "Accept-Language": "fr"}).text
+    assert '<html lang="fr" dir="ltr">' in page
+
+
+def test_pages_vary_on_the_cookie_that_chooses_their_language(client: InProcess) -> None:
+    for path in ("/", "/id/org/openai"):
+        assert "Cookie" in client.get(path, headers=BROWSER).headers["vary"]

@@ -116,6 +116,12 @@ def test_gallery_has_a_card_per_canned_query(gallery: str) -> None:
         assert f'<p class="question">{unescape_free(query.question)}</p>' in gallery
 
 
+def test_gallery_card_tells_more_about_its_query(gallery: str) -> None:
+    card = gallery.split('id="query-timeline"')[1].split("</li>\n  <li")[0]
+    assert '<details class="description"><summary>More about it</summary>' in card
+    assert f"<p>{unescape_free(get('timeline').description)}</p>" in card
+
+
 def test_gallery_card_lists_the_parameters(gallery: str) -> None:
     card = gallery.split('id="query-entity-profile"')[1].split("</li>\n  <li")[0]
     assert "<code>entity</code> (iri, default <code>" in card

@@ -97,7 +97,8 @@ def test_timeline_view_draws_derived_bounds_as_ranges(page: Page, live: str) -> 
         "SELECT ?fact ?label ?earliest ?latest ?status WHERE { VALUES (?fact ?label ?earliest "
         '?latest ?status) { (<https://w3id.org/aiaccess/id/policy/x> "exact" "2024-07-09" '
         '"2024-07-09" "stated") (<https://w3id.org/aiaccess/id/policy/y> "bounded" "2024-01-01" '
-        '"2024-12-31" "derived") } }'
+        '"2024-12-31" "derived") (<https://w3id.org/aiaccess/id/policy/z> "open" UNDEF '
+        '"2024-10-21" "derived") } }'
     )
     page.goto(f"{live}sparql?query={quote(query)}&view=timeline")
     page.wait_for_function(f"() => {VIEW}?.kind === 'timeline'")
@@ -105,7 +106,9 @@ def test_timeline_view_draws_derived_bounds_as_ranges(page: Page, live: str) -> 
     assert items == [
         ["2024-07-09", None, "point", "aia-stated"],
         ["2024-01-01", "2025-01-01", "range", "aia-derived"],
+        ["2024-10-21", None, "point", "aia-derived"],
     ]
+    expect(page.locator(".aia-timeline .vis-item.aia-derived", has_text="≤ open")).to_be_visible()
     expect(page.locator(".aia-timeline .vis-item.vis-range.aia-derived")).to_be_visible()
     shot(page, "timeline-derived")
     clean(page, live)
@@ -153,6 +156,25 @@ def test_relationships_query_opens_in_the_graph_view(page: Page, live: str) -> N
     )
     assert inspect(page, inside)
     shot(page, "graph-view")
+    clean(page, live)
+
+
+HEBREW = "Hebrew article"
+
+
+@pytest.mark.parametrize(
+    ("name", "edge"),
+    [
+        ("access-restrictions", ["OpenAI", "China", "restricts access in", "Chinese article"]),
+        ("continued-access-routes", ["21Vianet", "Azure OpenAI Service", "operates", HEBREW]),
+        ("people-and-roles", ["Joe Tsai", "Alibaba Group", "chairman", "Vietnamese article"]),
+    ],
+)
+def test_graph_view_of_other_queries(page: Page, live: str, name: str, edge: list[str]) -> None:
+    page.goto(live.rstrip("/") + canned_with_view(name, "graph"))
+    page.wait_for_function(f"() => {VIEW}?.kind === 'graph'")
+    edges = inspect(page, "view.edges.map(e => [e.from, e.to, e.kind, e.source.name])")
+    assert edge in edges
     clean(page, live)
 
 

@@ -29,6 +29,7 @@ from aiaccess.server.reading import (
 )
 
 EVIDENCE = AIA + "Evidence"
+REPORTED = AIA + "Reported"
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Reported:
 
     number: int
     fact: Fact
+    certainty: Link | None = None
+    """How sure the article is of it, when it is less than reported (speculated, predicted…)."""
 
 
 @dataclass(frozen=True)
@@ -95,13 +98,21 @@ def article(reading: Reading, iri: str, text: str | None) -> Article:
     facts = [reading.fact(s) for s in _reported(reading, graph, iri)]
     numbered = {f.link.iri: n for n, f in enumerate(_in_order(facts), start=1)}
     reports = [
-        ReportGroup(g.name, [Reported(numbered[f.link.iri], f) for f in g.facts])
+        ReportGroup(g.name, [Reported(numbered[f.link.iri], f, _hedged(f, iri)) for f in g.facts])
         for g in group(facts)
     ]
     evidence = _evidence(reading, graph, numbered)
     paragraphs = pieces(text, evidence, _mentions(reading, iri)) if text else []
     lang = _language(own[0] if own else None)
     return Article(reading.link(iri), lang, own[0] if own else None, reports, paragraphs)
+
+
+def _hedged(fact: Fact, article: str) -> Link | None:
+    """Return the article's certainty of ``fact`` unless it simply reports it."""
+    for statement in fact.statements:
+        if statement.source and statement.source.iri == article and statement.certainty:
+            return None if statement.certainty.iri == REPORTED else statement.certainty
+    return None
 
 
 def _in_order(facts: list[Fact]) -> list[Fact]:

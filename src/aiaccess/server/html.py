@@ -20,7 +20,6 @@ from urllib.parse import urlencode
 
 import jinja2
 import pyoxigraph as ox
-from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
 from aiaccess.namespaces import AIA, OWL, RDFS, SKOS
@@ -29,7 +28,17 @@ from aiaccess.server.chrome import Chrome, translator
 from aiaccess.server.citation import bibtex
 from aiaccess.server.downloads import Download
 from aiaccess.server.index import HAS_BODY, TYPE, Index
-from aiaccess.server.reading import ROWS, Link, Reading, Text, compact, group, tables, timeline
+from aiaccess.server.reading import (
+    ROWS,
+    WORDS,
+    Link,
+    Reading,
+    Text,
+    compact,
+    group,
+    tables,
+    timeline,
+)
 from aiaccess.void import LICENSE
 
 _RESIZER_HASH = "zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk="
@@ -94,6 +103,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     environment.globals["asset"] = asset
+    environment.globals["words"] = WORDS
     return environment
 
 
@@ -111,26 +121,6 @@ def render(name: str, languages: tuple[str, ...], path: str, **context: object) 
     frame = Chrome.of(languages, path, CSP, LICENSE)
     gettext = translator(frame.lang)
     return TEMPLATES.get_template(name).render(chrome=frame, _=gettext, **context)
-
-
-def page(
-    title: str,
-    body: str,
-    languages: tuple[str, ...] = (),
-    path: str = "/",
-    styles: Sequence[str] = (),
-    scripts: Sequence[str] = (),
-) -> str:
-    """Return a complete HTML document around ``body`` (already escaped HTML)."""
-    return render(
-        "page.html",
-        languages,
-        path,
-        title=title,
-        body=Markup(body),
-        styles=list(styles),
-        scripts=list(scripts),
-    )
 
 
 def resource(

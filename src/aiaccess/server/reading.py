@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from aiaccess.namespaces import AIA, GRAPH, ID, OWL, PREFIXES, RDFS, SCHEMA, WD, XSD
+from aiaccess.namespaces import AIA, GRAPH, ID, ORG, OWL, PREFIXES, RDFS, SCHEMA, WD, XSD
 from aiaccess.server.chrome import direction
 from aiaccess.server.index import HAS_BODY, TYPE, Index, Quote, value_of
 
@@ -60,6 +60,32 @@ ORDER = ("Restrictions", "Routes", "Offers", "Relations", "Roles", "Events", "Cl
 """The order of the groups; "Quantities" and "Other facts" follow."""
 
 _COMPACT = {**PREFIXES, "id": ID, "graph": GRAPH}
+
+WORDS: dict[str, str] = {
+    SCHEMA + "headline": "headline",
+    SCHEMA + "inLanguage": "language",
+    SCHEMA + "datePublished": "published",
+    SCHEMA + "dateModified": "updated",
+    SCHEMA + "author": "author",
+    SCHEMA + "publisher": "publisher",
+    SCHEMA + "url": "address",
+    SCHEMA + "isBasedOn": "credits",
+    SCHEMA + "isPartOf": "part of",
+    SCHEMA + "articleSection": "section",
+    SCHEMA + "startDate": "start date",
+    SCHEMA + "endDate": "end date",
+    SCHEMA + "text": "text",
+    SCHEMA + "description": "description",
+    SCHEMA + "value": "value",
+    SCHEMA + "minValue": "at least",
+    SCHEMA + "maxValue": "at most",
+    SCHEMA + "unitText": "unit",
+    SCHEMA + "jobTitle": "job title",
+    ORG + "member": "member",
+    ORG + "organization": "organization",
+    ORG + "role": "role",
+}
+"""Names for the reused vocabularies' properties the ontology does not label (chrome messages)."""
 
 
 def compact(iri: str) -> str:
@@ -171,6 +197,11 @@ class Moment:
     predicate: Link
     fact: Link
     sources: list[Link]
+
+    @property
+    def yearless(self) -> bool:
+        """Tell whether the source gives a day without its year (``--MM-DD``)."""
+        return self.date.startswith("--")
 
     @property
     def word(self) -> str | None:

@@ -110,8 +110,12 @@ const AiaViews = (() => {
     const earliest = text(row, "earliest");
     const latest = text(row, "latest");
     if (earliest) return latest && latest !== earliest ? `${earliest} – ${latest}` : earliest;
+    if (latest) return `on or before ${latest}`;
     return text(row, "date");
   }
+
+  /** How a row's change reads before its label (a start reads as the label alone). */
+  const CHANGES = { end: "Ends: ", published: "Published: ", modified: "Updated: " };
 
   const timeline = {
     label: "Timeline",
@@ -125,13 +129,14 @@ const AiaViews = (() => {
       rows.forEach((row, id) => {
         const placed = span(row);
         const label = text(row, "label") || text(row, "fact");
-        const change = text(row, "change") === "end" ? "Ends: " : "";
+        const change = CHANGES[text(row, "change")] || "";
+        const openStart = !text(row, "earliest") && Boolean(text(row, "latest"));
         if (!placed) {
           unplaced.push(row);
           return;
         }
         const [start, end, status] = placed;
-        const content = linkTo(text(row, "fact"), change + label);
+        const content = linkTo(text(row, "fact"), change + (openStart ? "≤ " : "") + label);
         content.title = `${change}${label} — ${when(row)} (${status})`;
         items.push({
           id,
@@ -185,8 +190,11 @@ const AiaViews = (() => {
     key.append(
       element("span", "aia-key-stated", "stated date"),
       " · ",
+      element("span", "aia-key-derived-day", "derived day"),
+      " · ",
       element("span", "aia-key-derived", "derived bounds (earliest–latest, implied by the sources)"),
-      " · a year or month as stated spans it. Ctrl + wheel zooms; drag to move.",
+      " · ≤ on or before (no earlier bound) · a year or month as stated spans it.",
+      " Ctrl + wheel zooms; drag to move.",
     );
     return key;
   }
@@ -218,6 +226,9 @@ const AiaViews = (() => {
     { from: "from", to: "to", kind: (row) => text(row, "kind") || text(row, "label"), names: ["from_name", "to_name"] },
   ];
 
+  /** The columns that may hold the fact an edge stands for, in order of preference. */
+  const FACT_COLUMNS = ["relation", "restriction", "route", "membership", "offer", "fact"];
+
   function recipeFor(variables) {
     return RECIPES.find((recipe) => variables.includes(recipe.from) && variables.includes(recipe.to));
   }
@@ -228,7 +239,7 @@ const AiaViews = (() => {
     const edges = [];
     for (const row of rows) {
       const base = { kind: recipe.kind(row), label: text(row, "label"), source: sourceOf(row) };
-      base.fact = text(row, "relation") || text(row, "restriction") || text(row, "route") || text(row, "fact");
+      base.fact = FACT_COLUMNS.map((column) => text(row, column)).find(Boolean) || "";
       if (recipe.names) {
         const [from, to] = [text(row, recipe.from), text(row, recipe.to)];
         const [fromName, toName] = recipe.names.map((column) => text(row, column));
