@@ -19,6 +19,7 @@ article states, as it states it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -232,24 +233,53 @@ def _bounds_text(interval: Interval) -> str:
 
 
 def _explanation(derivation: Derivation, point: Point, interval: Interval) -> str:
-    """Return each bound's chain of statements in words, then any conflict here."""
+    """Return each bound's chain of statements, by name, then any conflict here.
+
+    Short on purpose: the statements' own words are in ``aia:statedAs`` and on the
+    statements themselves, and Virtuoso mishandles long texts (docs/engines.md, V12).
+    """
     parts = []
     for name, bound in (("earliest", interval.earliest), ("latest", interval.latest)):
         if bound is not None:
             parts.append(f"{name} {iso(bound.day)}: {_chain_text(derivation.reading, bound)}")
     for clash in derivation.network.clashes:
         if clash.point == point:
-            parts.append(_clash_text(derivation.reading, clash))
+            aside = _statement_name(derivation.reading.sources[clash.constraint.ident])
+            parts.append(
+                f"conflict: {aside} set aside (on or after {iso(clash.earliest.day)},"
+                f" but on or before {iso(clash.latest.day)})"
+            )
     return " | ".join(parts)
 
 
-def _chain_text(reading: Reading, bound: Bound) -> str:
-    """Return the steps of a bound's chain, oldest first."""
+def _chain_text(
+    reading: Reading, bound: Bound, describe: Callable[[Source], str] | None = None
+) -> str:
+    """Return the steps of a bound's chain, oldest first, each statement named by ``describe``."""
+    name = describe or _statement_name
     steps = []
     for step in bound.chain:
         source = reading.sources[step.constraint]
-        steps.append(f"{_step_words(source)} ⇒ {_name(step.point)} {iso(step.day)}")
+        steps.append(f"{name(source)} ⇒ {_name(step.point)} {iso(step.day)}")
     return "; ".join(steps)
+
+
+def _statement_name(source: Source) -> str:
+    """Name a statement: ``tlink/zh-nakasone-eve-of-notice``, or the report an article makes."""
+    if source.kind == "report":
+        return f"the {source.article.language} article's report"
+    return source.ident.removeprefix(ID)
+
+
+def _clash_text(reading: Reading, clash: Clash) -> str:
+    """Describe a conflict in the statements' words: the bounds that cross, what was set aside."""
+    early = _chain_text(reading, clash.earliest, _step_words)
+    late = _chain_text(reading, clash.latest, _step_words)
+    return (
+        f"conflict: earliest {iso(clash.earliest.day)} ({early})"
+        f" is after latest {iso(clash.latest.day)} ({late});"
+        f" set aside: {_step_words(reading.sources[clash.constraint.ident])}"
+    )
 
 
 def _step_words(source: Source) -> str:
@@ -257,15 +287,6 @@ def _step_words(source: Source) -> str:
     if source.kind == "report":
         return f"the {source.article.language} article reports it, so by the article's date"
     return source.wording()
-
-
-def _clash_text(reading: Reading, clash: Clash) -> str:
-    """Describe a conflict: the two bounds that cross, and the statement set aside."""
-    return (
-        f"conflict: earliest {iso(clash.earliest.day)} ({_chain_text(reading, clash.earliest)}) "
-        f"is after latest {iso(clash.latest.day)} ({_chain_text(reading, clash.latest)}); "
-        f"set aside: {_step_words(reading.sources[clash.constraint.ident])}"
-    )
 
 
 def _conflict(derivation: Derivation, node: ox.NamedNode, clash: Clash) -> list[ox.Quad]:
