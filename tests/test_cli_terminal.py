@@ -9,6 +9,7 @@ from click.testing import CliRunner, Result
 
 from aiaccess.cli import main
 from aiaccess.tables import width
+from tests.test_queries import endpoint, shipped  # noqa: F401  (fixtures)
 
 LANGUAGES = "en, fr, he, vi, zh"
 
@@ -109,3 +110,13 @@ def test_entities_by_name_in_any_language(typed: str) -> None:
 )
 def test_unknown_or_ambiguous_entities_are_one_line_errors(typed: str, message: str) -> None:
     assert_one_line_error(run("query", "entity-profile", "-p", f"entity={typed}"), message)
+
+
+def test_names_resolve_for_a_remote_endpoint_too(endpoint: str) -> None:  # noqa: F811
+    remote = run(
+        "query", "entity-profile", "-p", "entity=微软", "--format", "csv", "--endpoint",
+        endpoint + "/query",
+    )  # fmt: skip
+    local = run("query", "entity-profile", "-p", "entity=org/microsoft", "--format", "csv")
+    assert remote.exit_code == 0, remote.output
+    assert remote.stdout == local.stdout

@@ -62,6 +62,11 @@ def test_every_term_has_one_label_in_each_source_language(term: rdflib.URIRef) -
         predicates.append(SKOS.prefLabel)
     for predicate in predicates:
         found = labels(term, predicate)
+        missing = [language for language in LANGUAGES if language not in found]
+        assert not missing, (
+            f"{term} needs a {predicate.n3()} in {', '.join(missing)}: every term is labelled in "
+            f"the five languages of the sources ({', '.join(LANGUAGES)}), in their own script"
+        )
         assert sorted(found) == sorted(LANGUAGES), (predicate, found)
         assert all(len(values) == 1 for values in found.values()), (predicate, found)
         for language, script in SCRIPTS.items():

@@ -8,6 +8,7 @@ import re
 from html import unescape
 
 import pytest
+from markupsafe import escape
 
 from aiaccess.server import html
 from aiaccess.server.app import AN_HOUR, FOREVER
@@ -62,8 +63,8 @@ def test_pages_have_no_inline_style(home_page: str, sparql_page: str) -> None:
 def test_page_assets_are_local_and_named_by_their_hash(sparql_page: str, home_page: str) -> None:
     urls = ASSET.findall(sparql_page) + ASSET.findall(home_page)
     # site.css twice; YASGUI, vis-timeline and views style sheets; YASGUI, vis-timeline,
-    # Cytoscape.js, Chart.js twice, views.js, sparql.js and home.js.
-    assert len(urls) == 13
+    # Cytoscape.js, Chart.js twice, views.js twice, sparql.js; views.css again, page-views.js.
+    assert len(urls) == 15
     assert 'src="http' not in sparql_page + home_page
     for url in urls:
         name, _, version = unescape(url).removeprefix("/static/").partition("?v=")
@@ -71,8 +72,10 @@ def test_page_assets_are_local_and_named_by_their_hash(sparql_page: str, home_pa
 
 
 def test_home_page_has_the_chart(home_page: str) -> None:
-    assert '<canvas id="reports-chart" role="img" data-query="/static/reports-by-kind.rq?v=' in (
-        home_page
+    query = escape((html.STATIC / html.CHART_QUERY).read_text(encoding="utf-8"))
+    assert (
+        f'<div id="reports-chart" class="chart-view" data-aia-view="chart" data-query="{query}"'
+        in (home_page)
     )
     assert 'data-endpoint="/sparql"' in home_page
 
@@ -97,8 +100,8 @@ def test_static_file_without_its_hash_is_cached_an_hour(client: InProcess) -> No
 
 
 def test_static_file_answers_304_to_its_etag(client: InProcess) -> None:
-    first = client.get(html.asset("home.js"))
-    again = client.get(html.asset("home.js"), headers={"if-none-match": first.headers["etag"]})
+    first = client.get(html.asset("views.js"))
+    again = client.get(html.asset("views.js"), headers={"if-none-match": first.headers["etag"]})
     assert again.status_code == 304
 
 

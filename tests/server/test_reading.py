@@ -5,10 +5,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
+import pyoxigraph as ox
 import pytest
 
 from aiaccess.dataset import assemble
-from aiaccess.namespaces import ID, SCHEMA
+from aiaccess.namespaces import AIA, GRAPH, ID, SCHEMA, XSD
 from aiaccess.server.index import Index
 from aiaccess.server.linkeddata import href
 from aiaccess.server.reading import Reading, group, timeline
@@ -79,3 +80,28 @@ def test_entity_labels_are_grouped_by_text(reading: Reading) -> None:
     names = {n.text.text: n.langs for n in reading.labels(ID + "org/microsoft")}
     assert names["מיקרוסופט"] == ["he"]
     assert names["微软"] == ["zh"]
+
+
+def test_derived_dates_join_the_timeline_as_ranges() -> None:
+    """A date no source states but the build bounds (aia:DerivedDate) is its own entry."""
+    fact, derived = ox.NamedNode(ID + "event/announcement"), ox.NamedNode(ID + "derived-date/x")
+    graph, temporal = ox.NamedNode(GRAPH + "article/a"), ox.NamedNode(GRAPH + "temporal")
+    date = ox.NamedNode(XSD + "date")
+
+    def quad(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal, g: ox.NamedNode) -> ox.Quad:
+        return ox.Quad(s, ox.NamedNode(p), o, g)
+
+    quads = [
+        quad(fact, AIA + "certainty", ox.NamedNode(AIA + "Reported"), graph),
+        quad(derived, AIA + "timeOf", fact, temporal),
+        quad(derived, AIA + "timeProperty", ox.NamedNode(SCHEMA + "startDate"), temporal),
+        quad(derived, AIA + "dateStatus", ox.NamedNode(AIA + "Derived"), temporal),
+        quad(derived, AIA + "earliestDate", ox.Literal("2024-06-14", datatype=date), temporal),
+        quad(derived, AIA + "latestDate", ox.Literal("2024-06-28", datatype=date), temporal),
+        quad(derived, AIA + "dateText", ox.Literal("2024-06-14 – 2024-06-28"), temporal),
+    ]
+    moments = timeline([Reading(Index(quads), href, ()).fact(fact.value)])
+    assert [(m.date, m.shown, m.word, m.sources) for m in moments] == [
+        ("2024-06-14", "2024-06-14 – 2024-06-28", "from", [])
+    ]
+    assert moments[0].derived is not None and moments[0].derived.href == "/id/derived-date/x"

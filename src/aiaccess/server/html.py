@@ -215,7 +215,6 @@ def home(
     reading = Reading(index, site.href, site.languages)
     year = max((d.modified for d in downloads), default=0)
     listed = [(_heading(reading, kind), [reading.link(i) for i in iris]) for kind, iris in sections]
-    chart = asset(CHART_QUERY)
     query = (STATIC / CHART_QUERY).read_text(encoding="utf-8")
     return render(
         "home.html",
@@ -227,10 +226,11 @@ def home(
         endpoint_path=ENDPOINT_PATH,
         downloads=list(downloads),
         sections=listed,
-        chart_query=chart,
+        chart_query=query,
         chart_editor=f"{ENDPOINT_PATH}?{urlencode({'query': query, 'view': 'chart'})}",
         bibtex=bibtex(datetime.fromtimestamp(year, UTC).year),
-        scripts=["chartjs/chart.umd.min.js", "home.js"],
+        styles=["views.css"],
+        scripts=["chartjs/chart.umd.min.js", "views.js", "page-views.js"],
     )
 
 

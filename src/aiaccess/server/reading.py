@@ -24,6 +24,13 @@ from aiaccess.server.index import HAS_BODY, TYPE, Index, Quote, value_of
 CERTAINTY = AIA + "certainty"
 EVIDENCE = AIA + "evidence"
 NOTE = AIA + "note"
+TIME_OF = AIA + "timeOf"
+TIME_PROPERTY = AIA + "timeProperty"
+DATE_STATUS = AIA + "dateStatus"
+DERIVED = AIA + "Derived"
+DATE_TEXT = AIA + "dateText"
+EARLIEST = AIA + "earliestDate"
+LATEST = AIA + "latestDate"
 MENTION = AIA + "Mention"
 _HIDDEN = {TYPE, RDFS + "label", EVIDENCE, CERTAINTY, NOTE}
 """Properties a statement shows elsewhere than in its list of values."""
@@ -197,6 +204,10 @@ class Moment:
     predicate: Link
     fact: Link
     sources: list[Link]
+    derived: Link | None = None
+    """The derived date this entry shows (its bounds, computed from the articles), if it is one."""
+    shown: str = ""
+    """How a derived date reads ("2024-06-14 – 2024-06-28", "before 2024-08-23")."""
 
     @property
     def yearless(self) -> bool:
@@ -224,6 +235,17 @@ DATE_WORDS = {
 
 
 @dataclass(frozen=True)
+class Derivation:
+    """A date of a fact no source states but the articles together bound (``aia:DerivedDate``)."""
+
+    link: Link
+    predicate: Link
+    text: str
+    earliest: str | None
+    latest: str | None
+
+
+@dataclass(frozen=True)
 class Fact:
     """A fact with every source's statement of it."""
 
@@ -233,6 +255,8 @@ class Fact:
     statements: list[Statement]
     disputed: list[Link] = field(default_factory=list)
     """The properties the sources give different values for."""
+    derived: list[Derivation] = field(default_factory=list)
+    """The dates of the fact no source states, bounded from what the articles say."""
 
     @property
     def dates(self) -> list[Dated]:
@@ -344,7 +368,30 @@ class Reading:
         kind = self._kind(iri)
         group = GROUPS.get(kind.iri, "Other facts") if kind else "Other facts"
         disputed = [self.link(p) for p in sorted(differing)]
-        return Fact(self.link(iri), kind, group, statements, disputed)
+        return Fact(self.link(iri), kind, group, statements, disputed, self.derivations(iri))
+
+    def derivations(self, iri: str) -> list[Derivation]:
+        """Return the derived (not stated) dates of the fact ``iri``, from the temporal graph."""
+        found = []
+        for quad in self.index.objects.get(iri, ()):
+            if quad.predicate.value != TIME_OF or not isinstance(quad.subject, ox.NamedNode):
+                continue
+            values = {
+                q.predicate.value: value_of(q.object)
+                for q in self.index.subjects.get(quad.subject.value, ())
+                if value_of(q.subject) == quad.subject.value
+            }
+            if values.get(DATE_STATUS) == DERIVED and TIME_PROPERTY in values:
+                found.append(
+                    Derivation(
+                        self.link(quad.subject.value),
+                        self.link(values[TIME_PROPERTY]),
+                        values.get(DATE_TEXT, ""),
+                        values.get(EARLIEST),
+                        values.get(LATEST),
+                    )
+                )
+        return sorted(found, key=lambda d: d.link.iri)
 
     def is_fact(self, iri: str) -> bool:
         """Tell whether an article reports ``iri`` (and it is not an article itself)."""
@@ -429,13 +476,20 @@ def group(facts: Iterable[Fact]) -> list[Group]:
 
 def timeline(facts: Iterable[Fact]) -> list[Moment]:
     """Return the dates of ``facts`` in time order, those without a year last; a date
-    several sources give for a fact is one entry naming them all."""
+    several sources give for a fact is one entry naming them all. Derived dates (bounds
+    no source states) are entries of their own, placed at their earliest day."""
+    facts = list(facts)
     sources: dict[tuple[str, Link, Link], list[Link]] = defaultdict(list)
     for dated in (d for f in facts for d in f.dates):
         found = sources[(dated.date, dated.predicate, dated.fact)]
         if dated.source is not None and dated.source not in found:
             found.append(dated.source)
     moments = [Moment(date, p, fact, found) for (date, p, fact), found in sources.items()]
+    for fact in facts:
+        moments += [
+            Moment(d.earliest or d.latest or "", d.predicate, fact.link, [], d.link, d.text)
+            for d in fact.derived
+        ]
     return sorted(moments, key=lambda m: m.key)
 
 
