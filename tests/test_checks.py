@@ -16,10 +16,13 @@ import pytest
 from aiaccess import checks
 from aiaccess.catalog import parse
 from aiaccess.errors import QueryError
+from aiaccess.namespaces import REGISTRY_GRAPH
 from aiaccess.resources import Resources
 from tests.conftest import SHIPPED
 
 EXAMPLES = Path(__file__).resolve().parent / "checks"
+REGISTRY = EXAMPLES / "registry.ttl"
+"""The registry entries the examples refer to, loaded with each of them."""
 CHECKS = {c.name.removesuffix("-violation"): c for c in checks.checks(SHIPPED)}
 
 
@@ -27,6 +30,7 @@ def _findings(example: Path) -> list[checks.Finding]:
     """Run every check on one example file."""
     store = ox.Store()
     store.load(path=example, format=ox.RdfFormat.TRIG)
+    store.load(path=REGISTRY, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(REGISTRY_GRAPH))
     return checks.run(store, SHIPPED)
 
 

@@ -101,7 +101,7 @@ def test_an_article_unit_holds_what_its_shapes_need(assembled: Assembled) -> Non
     base, *articles = units(assembled)
     assert len(articles) == len(assembled.articles) == 5
     for unit, quads in zip(articles, assembled.articles.values(), strict=True):
-        assert {q.triple for q in quads} <= set(unit)
+        assert set(quads) <= set(unit)
         assert len(unit) < len(quads) + len(base)
     openai = ox.NamedNode(ID + "org/openai")
     kind = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

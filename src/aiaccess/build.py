@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from aiaccess import void
-from aiaccess.dataset import Assembled, assemble
+from aiaccess.dataset import Assembled, Progress, assemble
 from aiaccess.errors import ValidationFailed
 from aiaccess.namespaces import PREFIXES
 from aiaccess.resources import Resources, default_resources
@@ -25,16 +25,19 @@ from aiaccess.validate import check
 CHECKSUMS = "SHA256SUMS"
 
 
-def build(out: Path, resources: Resources | None = None) -> list[Path]:
-    """Assemble the dataset and write all artifacts into ``out``, atomically.
+def build(
+    out: Path, resources: Resources | None = None, progress: Progress | None = None
+) -> list[Path]:
+    """Assemble the dataset, validate it once and write all artifacts into ``out``, atomically.
 
+    :param progress: told ``(done, total)`` as articles are assembled, for a progress bar.
     :returns: the files written, in ``out``.
     :raises AiaccessError: if the data is invalid (syntax, evidence or SHACL);
         ``out`` is then left as it was.
     :raises OSError: if the folder cannot be written.
     """
     res = resources or default_resources()
-    data = assemble(res)
+    data = assemble(res, progress)
     report = check(data, res)
     if not report.conforms:
         raise ValidationFailed(f"the dataset does not conform to the shapes:\n{report.text()}")
@@ -58,7 +61,7 @@ def artifacts(data: Assembled, res: Resources) -> dict[str, Callable[[], bytes]]
 
     Public so that the server can offer byte-identical downloads without a build.
     """
-    triples = sorted({q.triple for q in data.quads}, key=str)
+    triples = list(dict.fromkeys(q.triple for q in data.quads))
     return {
         "dataset.trig": lambda: _serialize(data.quads, ox.RdfFormat.TRIG),
         "dataset.nq": lambda: canonical_nquads(data.quads),

@@ -24,6 +24,7 @@ the server and ``docs/queries.md`` all read this catalog.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,9 +191,19 @@ def _column(item: str, where: str) -> Column:
 def read(path: Path) -> CannedQuery:
     """Read a ``.rq`` file; its name is the file name without ``.rq``.
 
+    A file read before and unchanged since (same size and modification time) is
+    not read and parsed again.
+
     :raises QueryError: if the header is malformed.
     :raises OSError: if the file cannot be read.
     """
+    stat = path.stat()
+    return _read(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=512)
+def _read(path: Path, modified_ns: int, size: int) -> CannedQuery:
+    """Read and parse a ``.rq`` file; remembered by path, modification time and size."""
     return parse(path.read_text(encoding="utf-8"), path.stem, path)
 
 

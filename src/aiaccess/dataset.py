@@ -2,33 +2,44 @@
 
 This is the one place that reads the curated files. The build writes what it
 returns to ``dist/``, the library and the server load it into Oxigraph.
+
+Each file is parsed once. Each article's part (see :mod:`aiaccess.articles`) is
+computed on its own, in parallel worker processes when there are many, and
+remembered under a hash of its inputs (the article file, the registry, the
+code; the seed is checked against the manifest), so a rebuild after editing one
+article computes one article. :data:`DATASET_STEPS` lists the computed steps
+that need the whole dataset; adding one is one line there.
 """
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from aiaccess import evidence, mentions, seeds, temporal
+from aiaccess import evidence, memo, mentions, seeds, temporal
+from aiaccess.articles import Context, Forms, Job, compute, source_of
 from aiaccess.errors import DataError
-from aiaccess.namespaces import (
-    AIA,
-    ONTOLOGY_GRAPH,
-    RDF,
-    REGISTRY_GRAPH,
-    SCHEMA,
-    article_graph,
-    article_iri,
-)
+from aiaccess.namespaces import ONTOLOGY_GRAPH, REGISTRY_GRAPH
 from aiaccess.resources import Resources, default_resources
 from aiaccess.turtle import parse_file
 
-_TYPE = ox.NamedNode(RDF + "type")
-_ARTICLE = ox.NamedNode(AIA + "Article")
-_SEED_FILE = ox.NamedNode(AIA + "seedFile")
-_LANGUAGE = ox.NamedNode(SCHEMA + "inLanguage")
+Progress = Callable[[int, int], None]
+"""Told ``(articles done, articles in all)`` as the articles are assembled."""
+
+DatasetStep = Callable[[list[ox.Quad]], list[ox.Quad]]
+
+DATASET_STEPS: tuple[DatasetStep, ...] = (temporal.derive,)
+"""Computed steps over the whole dataset (every graph's quads in, new quads out)."""
+
+PARALLEL_FROM = 16
+"""Fewer articles to compute than this are computed in this process: workers cost a start."""
 
 
 @dataclass(frozen=True)
@@ -40,14 +51,17 @@ class Assembled:
     files: dict[str, Path]
     """Named-graph IRI -> the curated file it was built from (for messages)."""
     base: list[ox.Quad] = field(default_factory=list)
-    """The ontology and registry graphs, which every article refers to."""
+    """The ontology and registry graphs (and dataset-wide computed ones)."""
     articles: dict[str, list[ox.Quad]] = field(default_factory=dict)
     """Article slug -> what that article contributes: its graph and its mentions."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Article slug -> SHA-256 of its part's N-Quads (names its validation result)."""
 
 
-def assemble(resources: Resources | None = None) -> Assembled:
+def assemble(resources: Resources | None = None, progress: Progress | None = None) -> Assembled:
     """Read seeds, ontology, registry and articles into one sorted list of quads.
 
+    :param progress: called as articles are done, for a progress bar.
     :raises SeedError: if a seed is missing or changed.
     :raises DataSyntaxError: if a Turtle file is malformed (file, line, column).
     :raises EvidenceError: if a quote is not verbatim in its seed.
@@ -64,21 +78,18 @@ def assemble(resources: Resources | None = None) -> Assembled:
     _no_blank_nodes(registry, res.relative(res.registry))
     base += _in_graph(registry, REGISTRY_GRAPH)
     files = {ONTOLOGY_GRAPH: res.relative(res.ontology), REGISTRY_GRAPH: res.relative(res.registry)}
-    forms = mentions.surface_forms(registry)
-    sources = []
-    articles: dict[str, list[ox.Quad]] = {}
-    for path in res.article_files():
-        triples = parse_file(path, res.relative(path))
-        source = _source(res, path, triples, manifest)
-        sources.append(source)
-        files[source.graph.value] = res.relative(path)
-        quads = evidence.expand(triples, source)
-        quads += _seed_checksum(source, manifest)
-        quads += mentions.mention_quads(source.slug, source.iri, source.text, forms)
-        articles[source.slug] = quads
-    everything = {*base, *(q for part in articles.values() for q in part)}
-    everything.update(temporal.derive(list(everything), files))  # graph/temporal, across articles
-    return Assembled(sorted(everything, key=str), sources, files, base, articles)
+    context = Context(manifest, Forms(mentions.surface_forms(registry)))
+    salt = memo.key(res.registry.read_bytes())
+    jobs = [Job(path, res.relative(path), res.seeds) for path in res.article_files()]
+    parts = _parts(jobs, context, salt, progress)
+    sources = [part.source for part in parts]
+    files |= {source.graph.value: source.path for source in sources}
+    articles = {part.source.slug: part.quads for part in parts}
+    digests = {part.source.slug: part.digest for part in parts}
+    for step in DATASET_STEPS:
+        base += step(_sorted([base, *articles.values()]))
+    quads = _sorted([base, *articles.values()])
+    return Assembled(quads, sources, files, base, articles, digests)
 
 
 def store(resources: Resources | None = None) -> ox.Store:
@@ -86,6 +97,89 @@ def store(resources: Resources | None = None) -> ox.Store:
     result = ox.Store()
     result.bulk_extend(assemble(resources).quads)
     return result
+
+
+@dataclass(frozen=True)
+class Part:
+    """One article's part: the article, its quads and the SHA-256 of their N-Quads."""
+
+    source: evidence.Source
+    quads: list[ox.Quad]
+    digest: str
+
+
+def _parts(jobs: list[Job], context: Context, salt: str, progress: Progress | None) -> list[Part]:
+    """Return each article's part: remembered ones read, the others computed."""
+    keys = [memo.key(salt, str(job.shown), job.path.read_bytes()) for job in jobs]
+    found: dict[int, Part] = {}
+    for index, (job, name) in enumerate(zip(jobs, keys, strict=True)):
+        remembered = _remembered(job, name, context)
+        if remembered is not None:
+            found[index] = remembered
+    todo = [i for i in range(len(jobs)) if i not in found]
+    done = len(found)
+    for index, data in zip(todo, _computed([jobs[i] for i in todo], context), strict=True):
+        memo.put("articles", keys[index] + ".nq", data)
+        quads = _parse(data)
+        source = source_of(jobs[index], quads, context.manifest)
+        assert source is not None  # just computed from the current seed
+        found[index] = Part(source, quads, hashlib.sha256(data).hexdigest())
+        done += 1
+        if progress is not None:
+            progress(done, len(jobs))
+    return [found[i] for i in range(len(jobs))]
+
+
+def _remembered(job: Job, name: str, context: Context) -> Part | None:
+    """Return a remembered part whose seed is unchanged, or None."""
+    data = memo.get("articles", name + ".nq")
+    if data is None:
+        return None
+    try:
+        quads = _parse(data)
+    except SyntaxError:
+        return None
+    source = source_of(job, quads, context.manifest)
+    return None if source is None else Part(source, quads, hashlib.sha256(data).hexdigest())
+
+
+def _computed(jobs: list[Job], context: Context) -> Iterator[bytes]:
+    """Compute the parts of ``jobs``, in order: in worker processes when there are many."""
+    workers = min(os.cpu_count() or 1, len(jobs))
+    if workers < 2 or len(jobs) < PARALLEL_FROM:
+        yield from (compute(job, context) for job in jobs)
+        return
+    start = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(workers, start, initializer=_share, initargs=(context,)) as pool:
+        yield from pool.map(_compute_shared, jobs, chunksize=8)
+
+
+_SHARED: list[Context] = []
+"""The context a worker process was started with (set once, by :func:`_share`)."""
+
+
+def _share(context: Context) -> None:
+    """Keep the shared context in a worker process."""
+    _SHARED.append(context)
+
+
+def _compute_shared(job: Job) -> bytes:
+    """Compute one article in a worker process."""
+    return compute(job, _SHARED[0])
+
+
+def _parse(data: bytes) -> list[ox.Quad]:
+    """Parse N-Quads with Oxigraph."""
+    return list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+
+
+def _sorted(parts: list[list[ox.Quad]]) -> list[ox.Quad]:
+    """Return the distinct quads of ``parts`` in the order of their N-Quads lines."""
+    lines: set[bytes] = set()
+    for quads in parts:
+        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+        lines.update(data.splitlines(keepends=True))
+    return _parse(b"".join(sorted(lines)))
 
 
 def _graph(res: Resources, path: Path, graph: str) -> list[ox.Quad]:
@@ -106,44 +200,3 @@ def _no_blank_nodes(triples: list[ox.Triple], path: Path) -> None:
     for t in triples:
         if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
             raise DataError(path, "blank nodes are not allowed here; give the resource an IRI")
-
-
-def _source(
-    res: Resources, path: Path, triples: list[ox.Triple], manifest: dict[str, str]
-) -> evidence.Source:
-    """Return the article an article file describes, checking its metadata."""
-    slug = path.stem
-    shown = res.relative(path)
-    iri = ox.NamedNode(article_iri(slug))
-    if ox.Triple(iri, _TYPE, _ARTICLE) not in set(triples):
-        raise DataError(
-            shown, f"file must describe <{iri.value}> a aia:Article (its name is the slug)"
-        )
-    seed = _one_literal(triples, iri, _SEED_FILE, shown)
-    if seed not in manifest:
-        raise DataError(shown, f"aia:seedFile {seed!r} is not a seed listed in seeds/SHA256SUMS")
-    language = _one_literal(triples, iri, _LANGUAGE, shown)
-    text = seeds.read_text(res.seeds, seed)
-    return evidence.Source(
-        slug, seed, shown, iri, ox.NamedNode(article_graph(slug)), language, text
-    )
-
-
-def _one_literal(
-    triples: list[ox.Triple], subject: ox.NamedNode, predicate: ox.NamedNode, shown: Path
-) -> str:
-    """Return the single literal value of ``predicate`` on ``subject``."""
-    values = [
-        t.object.value
-        for t in triples
-        if t.subject == subject and t.predicate == predicate and isinstance(t.object, ox.Literal)
-    ]
-    if len(values) != 1:
-        raise DataError(shown, f"<{subject.value}> needs exactly one <{predicate.value}>")
-    return values[0]
-
-
-def _seed_checksum(source: evidence.Source, manifest: dict[str, str]) -> list[ox.Quad]:
-    """Record the seed's checksum on the article, so the text can be verified."""
-    digest = ox.Literal(manifest[source.seed])
-    return [ox.Quad(source.iri, ox.NamedNode(AIA + "seedSha256"), digest, source.graph)]

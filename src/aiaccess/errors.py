@@ -22,24 +22,36 @@ class DataSyntaxError(AiaccessError):
     """
 
     def __init__(self, path: Path, line: int, column: int, message: str) -> None:
-        self.path, self.line, self.column = path, line, column
+        self.path, self.line, self.column, self.detail = path, line, column, message
         super().__init__(f"{path}:{line}:{column}: Turtle syntax error: {message}")
+
+    def __reduce__(self) -> tuple[type, tuple[Path, int, int, str]]:
+        """Pickle with the constructor's arguments (errors cross process boundaries)."""
+        return (type(self), (self.path, self.line, self.column, self.detail))
 
 
 class DataError(AiaccessError):
     """A data file is well-formed Turtle but breaks the modelling contract."""
 
     def __init__(self, path: Path, message: str) -> None:
-        self.path = path
+        self.path, self.detail = path, message
         super().__init__(f"{path}: {message}")
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        """Pickle with the constructor's arguments (errors cross process boundaries)."""
+        return (type(self), (self.path, self.detail))
 
 
 class EvidenceError(DataError):
     """A quote is missing from its seed, or its language tag is wrong."""
 
     def __init__(self, path: Path, quote: str, message: str) -> None:
-        self.quote = quote
+        self.quote, self.reason = quote, message
         super().__init__(path, f"{message}: {quote!r}")
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        """Pickle with the constructor's arguments (errors cross process boundaries)."""
+        return (type(self), (self.path, self.quote, self.reason))
 
 
 class SeedError(AiaccessError):

@@ -28,7 +28,10 @@ from aiaccess.resources import Resources, default_resources
 if TYPE_CHECKING:
     import rdflib
 
-CACHE_ENV = "AIACCESS_CACHE"
+from aiaccess.memo import CACHE_ENV
+from aiaccess.memo import folder as _cache_folder
+
+__all__ = ["CACHE_ENV", "cache_file", "load", "store"]
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -93,15 +96,6 @@ def cache_file() -> Path | None:
     if folder is None:
         return None
     return folder / f"dataset-{_digest(default_resources())[:32]}.nq"
-
-
-def _cache_folder() -> Path | None:
-    """Return the cache folder the environment asks for."""
-    chosen = os.environ.get(CACHE_ENV)
-    if chosen is not None:
-        return Path(chosen) if chosen else None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "aiaccess"
 
 
 def _digest(resources: Resources) -> str:

@@ -6,6 +6,7 @@ packaged under ``aiaccess/resources``. Everything else asks this module.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,8 +54,11 @@ class Resources:
             return path
 
 
+@functools.cache
 def default_resources() -> Resources:
     """Return the packaged resources, or the checkout's when running from source.
+
+    Found once per process: the package does not move while it runs.
 
     >>> (default_resources().seeds / "SHA256SUMS").is_file()
     True

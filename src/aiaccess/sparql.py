@@ -14,6 +14,7 @@ written by pyoxigraph.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ import pyoxigraph as ox
 from aiaccess.catalog import CannedQuery, Parameter, get, parse, read
 from aiaccess.errors import ParameterError, QueryError
 from aiaccess.namespaces import ID, XSD
+from aiaccess.sparql_tokens import where_clauses
 
 Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Value: TypeAlias = str | int | float | Decimal | bool | None
@@ -60,16 +62,6 @@ _NUMBERS: dict[str, type[int] | type[Decimal] | type[float]] = {
     XSD + "double": float,
     XSD + "float": float,
 }
-_SCANNER = re.compile(
-    r"""\#[^\n]*
-      | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-      | '''(?:[^'\\]|\\.|'(?!''))*'''
-      | "(?:[^"\\\n]|\\.)*"
-      | '(?:[^'\\\n]|\\.)*'
-      | <[^<>"{}|^`\\\x00-\x20]*>
-      | (?<![\w:?$])(?P<where>WHERE\s*\{)""",
-    re.VERBOSE | re.IGNORECASE | re.DOTALL,
-)
 
 
 @dataclass(frozen=True)
@@ -301,12 +293,18 @@ def bind(text: str, values: Mapping[str, Term]) -> str:
     >>> bind("SELECT * WHERE { ?s ?p ?o }", {"s": ox.NamedNode("http://example.com/a")})
     'SELECT * WHERE { VALUES (?s) { (<http://example.com/a>) } ?s ?p ?o }'
     """
+    return _bound(text, tuple(values.items()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _bound(text: str, values: tuple[tuple[str, Term], ...]) -> str:
+    """Return ``text`` with its ``VALUES`` clauses; remembered, since the same queries recur."""
     if not values:
         return text
-    names = " ".join(f"?{name}" for name in values)
-    row = " ".join(str(value) for value in values.values())
+    names = " ".join(f"?{name}" for name, _ in values)
+    row = " ".join(str(value) for _, value in values)
     clause = f" VALUES ({names}) {{ ({row}) }}"
-    ends = [m.end() for m in _SCANNER.finditer(text) if m["where"]]
+    ends = where_clauses(text)
     if not ends:
         raise QueryError("cannot bind parameters: the query has no 'WHERE {' clause")
     pieces = [text[start:end] for start, end in zip([0, *ends], [*ends, len(text)], strict=True)]
@@ -325,7 +323,8 @@ def run_query(
 
     :param ref: a catalog name (``"timeline"``), a ``.rq`` file, or SPARQL text.
     :param store: the pyoxigraph ``Store``, or the rdflib ``Dataset`` from
-        :func:`aiaccess.load`, to query (default: a fresh copy of the dataset).
+        :func:`aiaccess.load`, to query (default: the packaged dataset, loaded
+        once per process and only read).
     :param endpoint: the URL of a SPARQL 1.1 endpoint to query instead.
     :param timeout: seconds to wait for the endpoint.
     :param params: the query's parameters, such as ``lang="zh"`` or ``entity="org/openai"``.
@@ -415,17 +414,23 @@ def _entities(
 
 
 def _store(store: Any) -> ox.Store:
-    """Return the pyoxigraph store to query: the given one, or a fresh dataset."""
+    """Return the pyoxigraph store to query: the given one, or the packaged dataset."""
     if store is None:
-        from aiaccess.load import store as packaged_store
-
-        return packaged_store()
+        return _packaged()
     if isinstance(store, ox.Store):
         return store
     inner = getattr(getattr(store, "store", None), "_inner", None)
     if isinstance(inner, ox.Store):
         return inner
     raise TypeError("store must be a pyoxigraph Store or the rdflib Dataset of aiaccess.load()")
+
+
+@functools.cache
+def _packaged() -> ox.Store:
+    """Load the packaged dataset once per process; queries here only read it."""
+    from aiaccess.load import store
+
+    return store()
 
 
 def _local(name: str, text: str, store: ox.Store) -> ox.QuerySolutions | ox.QueryBoolean:

@@ -57,13 +57,16 @@ class Derivation:
     conflicts: dict[int, ox.NamedNode]
 
 
-def derive(quads: list[ox.Quad], files: dict[str, Path]) -> list[ox.Quad]:
+def derive(quads: list[ox.Quad], files: dict[str, Path] | None = None) -> list[ox.Quad]:
     """Return the quads of the temporal graph computed from the assembled ``quads``.
 
-    :param files: named-graph IRI -> the curated file it comes from, for messages.
+    A step of :data:`aiaccess.dataset.DATASET_STEPS`: it needs every article at once.
+
+    :param files: named-graph IRI -> the curated file it comes from, for messages
+        (default: ``data/articles/<slug>.ttl``).
     :raises DataError: if a temporal statement cannot be read.
     """
-    reading = read(quads, files)
+    reading = read(quads, files or {})
     network = solve(reading.constraints)
     conflicts = {i: _conflict_iri(c, reading) for i, c in enumerate(network.clashes)}
     derivation = Derivation(reading, network, conflicts)

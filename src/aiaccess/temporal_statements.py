@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from aiaccess.errors import DataError
-from aiaccess.namespaces import AIA, ID, OA, RDF, SCHEMA, XSD
+from aiaccess.namespaces import AIA, ARTICLE_GRAPH, ID, OA, RDF, SCHEMA, XSD
 from aiaccess.temporal_network import Constraint, Distance, InPeriod, Period, Point, Within
 
 PUBLISHED, MODIFIED = SCHEMA + "datePublished", SCHEMA + "dateModified"
@@ -123,7 +123,8 @@ def read(quads: list[ox.Quad], files: dict[str, Path]) -> Reading:
     constraints: list[tuple[int, str, Constraint]] = []
     for article in articles.values():
         graph = graphs[article.graph]
-        shown = files.get(article.graph, Path(article.graph))
+        slug = article.graph.removeprefix(ARTICLE_GRAPH)
+        shown = files.get(article.graph, Path("data", "articles", f"{slug}.ttl"))
         for subject, props in sorted(graph.items()):
             for constraint, source in _statements(graphs, article, articles, subject, props, shown):
                 sources[constraint.ident] = source

@@ -22,12 +22,13 @@ describes the resource.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ import pyoxigraph as ox
 import rdflib
 import rdflib.collection
 
-from aiaccess import checks
+from aiaccess import checks, memo
 from aiaccess.dataset import Assembled, assemble
 from aiaccess.namespaces import SH
 from aiaccess.resources import Resources, default_resources
@@ -108,42 +109,74 @@ def check(data: Assembled, resources: Resources) -> Report:
     :raises DataSyntaxError: if the shapes file is malformed.
     :raises QueryError: if a check is malformed.
     """
-    described = _files_by_subject(data)
-    found = {*shacl(data, resources, described), *_check_violations(data, resources, described)}
-    return Report(sorted(found), _count_triples(data))
+    store = ox.Store()
+    store.bulk_extend(data.quads)
+    found = {*_shacl_findings(data, resources), *_check_findings(store, resources)}
+    return Report(_with_files(found, data), _count_triples(store))
 
 
-def shacl(
-    data: Assembled, resources: Resources, described: dict[str, set[str]] | None = None
-) -> list[Violation]:
+def shacl(data: Assembled, resources: Resources) -> list[Violation]:
     """Return the shape violations, found one validation unit at a time in parallel.
+
+    Each unit's result is remembered (see :mod:`aiaccess.memo`) under a hash of
+    the shapes and the unit's triples, so an unchanged article is not checked again.
 
     :raises DataSyntaxError: if the shapes file is malformed.
     """
-    program = _compiled(_shapes_text(resources))
+    return _with_files(_shacl_findings(data, resources), data)
+
+
+Finding = tuple[str, str | None, str, str, str]
+"""A violation before the files are looked up: focus, path, message, shape, severity."""
+
+
+def _shacl_findings(data: Assembled, resources: Resources) -> set[Finding]:
+    """Return the findings of every validation unit."""
+    shapes = _shapes_text(resources)
+    program = _compiled(shapes)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        reports = list(pool.map(lambda unit: _run(program, unit), units(data)))
-    files = _files_by_subject(data) if described is None else described
-    return sorted({v for report in reports for v in _violations(report, files)})
+        found = pool.map(lambda unit: _unit_findings(program, *unit), _named_units(data, shapes))
+        return {finding for findings in found for finding in findings}
 
 
-def _check_violations(
-    data: Assembled, resources: Resources, described: dict[str, set[str]]
-) -> list[Violation]:
+Unit = tuple[str, Callable[[], list[ox.Quad]]]
+"""A validation unit's memo name, and how to gather its quads (only needed if not recalled)."""
+
+
+def _named_units(data: Assembled, shapes: str) -> list[Unit]:
+    """Return each unit's memo name and quads, named without gathering them where possible.
+
+    A unit is a function of the base graphs and the article's part, so it is
+    named after their digests; a part without a recorded digest (data assembled
+    by hand) is named after its gathered quads.
+    """
+    base = ox.serialize(data.base, format=ox.RdfFormat.N_QUADS) or b""
+    index = _index(data.base)
+    named: list[Unit] = [(memo.key(shapes, base), lambda: data.base)]
+    for slug, quads in data.articles.items():
+        gather = functools.partial(_with_context, quads, index)
+        digest = data.digests.get(slug)
+        if digest is None:
+            unit = gather()
+            name = memo.key(shapes, ox.serialize(unit, format=ox.RdfFormat.N_QUADS) or b"")
+            named.append((name, functools.partial(list, unit)))
+        else:
+            named.append((memo.key(shapes, base, digest), gather))
+    return named
+
+
+def _check_findings(store: ox.Store, resources: Resources) -> list[Finding]:
     """Run the SPARQL checks of ``queries/checks`` on the whole dataset."""
-    store = ox.Store()
-    store.bulk_extend(data.quads)
     return [
-        Violation(
-            focus=f.focus,
-            path=f.path,
-            message=f.message,
-            shape=f.check,
-            severity="Violation",
-            files=tuple(sorted(described.get(f.focus, ()))),
-        )
-        for f in checks.run(store, resources)
+        (f.focus, f.path, f.message, f.check, "Violation") for f in checks.run(store, resources)
     ]
+
+
+def _with_files(found: Iterable[Finding], data: Assembled) -> list[Violation]:
+    """Return sorted violations, each naming the curated files that describe its focus."""
+    findings = sorted(set(found))
+    described = _files_by_subject(data) if findings else {}
+    return [Violation(*f, files=tuple(sorted(described.get(f[0], ())))) for f in findings]
 
 
 def reference(data: Assembled, resources: Resources) -> list[Violation]:
@@ -162,40 +195,51 @@ def reference(data: Assembled, resources: Resources) -> list[Violation]:
         graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
     assert isinstance(results, rdflib.Graph)
-    return sorted(set(_violations(results, _files_by_subject(data))))
+    return _with_files(_findings(results), data)
 
 
-def units(data: Assembled) -> list[list[ox.Triple]]:
-    """Return the triples each SHACL run sees: the ontology and registry, then each article."""
-    base = [q.triple for q in data.base]
-    index: dict[ox.NamedNode, list[ox.Triple]] = defaultdict(list)
-    for triple in base:
-        if isinstance(triple.subject, ox.NamedNode):
-            index[triple.subject].append(triple)
-    articles = [[q.triple for q in quads] for quads in data.articles.values()]
-    return [base, *(own + _context(own, index) for own in articles)]
+def units(data: Assembled) -> list[list[ox.Quad]]:
+    """Return the quads each SHACL run sees: the ontology and registry, then each article.
+
+    An article's unit is its own quads and the ontology and registry quads
+    about what they name, followed transitively.
+    """
+    index = _index(data.base)
+    return [data.base, *(_with_context(own, index) for own in data.articles.values())]
 
 
-def _context(
-    triples: list[ox.Triple], index: dict[ox.NamedNode, list[ox.Triple]]
-) -> list[ox.Triple]:
-    """Return the ontology and registry triples reachable from the resources ``triples`` name."""
-    todo = [n for t in triples for n in (t.subject, t.object) if isinstance(n, ox.NamedNode)]
+def _index(base: list[ox.Quad]) -> dict[ox.NamedNode, list[ox.Quad]]:
+    """Return the base quads by subject."""
+    index: dict[ox.NamedNode, list[ox.Quad]] = defaultdict(list)
+    for quad in base:
+        if isinstance(quad.subject, ox.NamedNode):
+            index[quad.subject].append(quad)
+    return index
+
+
+def _with_context(quads: list[ox.Quad], index: dict[ox.NamedNode, list[ox.Quad]]) -> list[ox.Quad]:
+    """Return an article's quads followed by the base quads they reach."""
+    return quads + _context(quads, index)
+
+
+def _context(quads: list[ox.Quad], index: dict[ox.NamedNode, list[ox.Quad]]) -> list[ox.Quad]:
+    """Return the ontology and registry quads reachable from the resources ``quads`` name."""
+    todo = [n for q in quads for n in (q.subject, q.object) if isinstance(n, ox.NamedNode)]
     seen: set[ox.NamedNode] = set()
-    found: list[ox.Triple] = []
+    found: list[ox.Quad] = []
     while todo:
         node = todo.pop()
         if node in seen:
             continue
         seen.add(node)
-        for triple in index.get(node, ()):
-            found.append(triple)
-            if isinstance(triple.object, ox.NamedNode):
-                todo.append(triple.object)
+        for quad in index.get(node, ()):
+            found.append(quad)
+            if isinstance(quad.object, ox.NamedNode):
+                todo.append(quad.object)
     return found
 
 
-@cache
+@functools.cache
 def _compiled(shapes: str) -> Any:
     """Compile the shapes once per process (pyshacl-turbo keeps the compiled program)."""
     from pyshacl_turbo import compile_shapes
@@ -210,37 +254,44 @@ def _shapes_text(resources: Resources) -> str:
     return resources.shapes.read_text(encoding="utf-8")
 
 
-def _run(program: Any, triples: list[ox.Triple]) -> rdflib.Graph | None:
-    """Validate one unit; return its report graph, or None when it conforms."""
+def _unit_findings(program: Any, name: str, gather: Callable[[], list[ox.Quad]]) -> list[Finding]:
+    """Validate one unit, or recall its findings from an earlier run."""
+    remembered = memo.get("shacl", name + ".json")
+    if remembered is not None:
+        return [tuple(f) for f in json.loads(remembered)]
     store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    store.bulk_extend(gather())
     conforms, results, _ = program.validate(
         store, inference="none", allow_warnings=True, allow_infos=False
     )
-    return None if conforms else results
+    found = [] if conforms else _findings(results)
+    memo.put("shacl", name + ".json", json.dumps(found).encode())
+    return found
 
 
-def _count_triples(data: Assembled) -> int:
+def _count_triples(store: ox.Store) -> int:
     """Return the number of distinct triples in the union of all graphs."""
-    return len({q.triple for q in data.quads})
+    rows = store.query(
+        "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }"
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    count = next(rows)["n"]
+    assert isinstance(count, ox.Literal)
+    return int(count.value)
 
 
-def _violations(results: rdflib.Graph | None, described: dict[str, set[str]]) -> list[Violation]:
-    """Read a SHACL validation report into violations."""
-    if results is None:
-        return []
-    found = []
+def _findings(results: rdflib.Graph) -> list[Finding]:
+    """Read a SHACL validation report into findings."""
+    found: list[Finding] = []
     for result in results.subjects(rdflib.RDF.type, _SH.ValidationResult):
         node = results.value(result, _SH.focusNode)
-        focus = f"_:{node}" if isinstance(node, rdflib.BNode) else str(node)
         found.append(
-            Violation(
-                focus=focus,
-                path=_path_name(results, results.value(result, _SH.resultPath)),
-                message=str(results.value(result, _SH.resultMessage) or "constraint violated"),
-                shape=_shape_name(results.value(result, _SH.sourceShape)),
-                severity=str(results.value(result, _SH.resultSeverity)).rsplit("#", 1)[-1],
-                files=tuple(sorted(described.get(focus, ()))),
+            (
+                f"_:{node}" if isinstance(node, rdflib.BNode) else str(node),
+                _path_name(results, results.value(result, _SH.resultPath)),
+                str(results.value(result, _SH.resultMessage) or "constraint violated"),
+                _shape_name(results.value(result, _SH.sourceShape)),
+                str(results.value(result, _SH.resultSeverity)).rsplit("#", 1)[-1],
             )
         )
     return found

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from aiaccess.dataset import Assembled
+from aiaccess.evidence import Source
 from aiaccess.namespaces import (
     BASE,
     DATASET_IRI,
@@ -60,8 +61,9 @@ def describe(data: Assembled, base: str = BASE) -> list[ox.Triple]:
         q.graph_name.value for q in data.quads if isinstance(q.graph_name, ox.NamedNode)
     )
     triples = _head(dataset, base, sum(counts.values()), len(_entities(data.quads)))
+    sources = {source.graph.value: source for source in data.sources}
     for graph, count in sorted(counts.items()):
-        triples += _subset(dataset, graph, count, data)
+        triples += _subset(dataset, graph, count, sources.get(graph))
     for name, media_type in DISTRIBUTIONS.items():
         triples += _distribution(dataset, base, name, media_type)
     return sorted(set(triples), key=str)
@@ -99,7 +101,9 @@ def _head(dataset: ox.NamedNode, base: str, triples: int, entities: int) -> list
     return [ox.Triple(dataset, ox.NamedNode(p), o) for p, o in values]
 
 
-def _subset(dataset: ox.NamedNode, graph: str, count: int, data: Assembled) -> list[ox.Triple]:
+def _subset(
+    dataset: ox.NamedNode, graph: str, count: int, source: Source | None
+) -> list[ox.Triple]:
     """Return the description of one named graph as a VoID subset."""
     node = ox.NamedNode(graph)
     triples = [
@@ -109,13 +113,12 @@ def _subset(dataset: ox.NamedNode, graph: str, count: int, data: Assembled) -> l
         ox.Triple(node, ox.NamedNode(SD + "name"), node),
         ox.Triple(node, ox.NamedNode(VOID + "triples"), _integer(count)),
     ]
-    for source in data.sources:
-        if source.graph.value == graph:
-            triples.append(ox.Triple(node, ox.NamedNode(DCTERMS + "source"), source.iri))
-            triples.append(ox.Triple(dataset, ox.NamedNode(DCTERMS + "source"), source.iri))
-            triples.append(
-                ox.Triple(node, ox.NamedNode(DCTERMS + "language"), ox.Literal(source.language))
-            )
+    if source is not None:
+        triples.append(ox.Triple(node, ox.NamedNode(DCTERMS + "source"), source.iri))
+        triples.append(ox.Triple(dataset, ox.NamedNode(DCTERMS + "source"), source.iri))
+        triples.append(
+            ox.Triple(node, ox.NamedNode(DCTERMS + "language"), ox.Literal(source.language))
+        )
     return triples
 
 
