@@ -325,7 +325,7 @@ def _link(
     meaning = f"{RELATION_WORDS[relation]} {other[0].removeprefix(ID)} {_change(other[1])}"
     if least is not None or most is not None:
         apart = f"at least {least or 0}" if most is None else f"{least or 0} to {most}"
-        meaning += f" ({apart} days apart)"
+        meaning += f" ({apart} day{'' if (most or least) == 1 else 's'} apart)"
     source = Source(subject, "link", article, one, (subject,), evidence, quotes, 6, None, meaning)
     return Distance(subject, earlier, later, low, high), source
 
