@@ -77,6 +77,7 @@ def test_article_graphs_are_named_after_their_slugs(dist: Path) -> None:
         base + "registry",
         base + "mentions",
         base + "comparison",
+        base + "temporal",
         base + "article/he-azure-china-openai",
         base + "article/en-azure-workaround",
         base + "article/zh-openai-china-api-ban",

@@ -52,7 +52,7 @@ def test_openai_restriction_takes_effect_9_july_per_source(store: ox.Store) -> N
     )
     assert dates == {
         "en-azure-workaround": "2024-07-09",
-        "zh-openai-china-api-ban": "2024-07-09",
+        "zh-openai-china-api-ban": "--07-09",  # "7月9号之后": no year stated
         "he-azure-china-openai": "--07-09",
     }
 

@@ -73,52 +73,138 @@ def one(found: list[Row], **match: object) -> Row:
 
 
 # --- timeline ---------------------------------------------------------------
+# Dates are derived by the build (aiaccess.temporal); tests/test_temporal.py checks the
+# derivations themselves, these check what the canned query shows of them.
+
+ANNOUNCEMENT = ID + "event/openai-announces-api-restriction"
+NAKASONE_JOINS = ID + "event/paul-nakasone-joins-openai"
 
 
-def test_timeline_orders_dated_facts_then_yearless_ones(shipped: ox.Store) -> None:
-    dates = [row["date"] for row in rows(shipped, "timeline")]
-    dated = [d for d in dates if not str(d).startswith("--")]
-    assert dates == dated + sorted(d for d in dates if str(d).startswith("--"))
-    assert dated == sorted(dated)
-    assert dates[:3] == ["2022", "2023-11-18", "2024-01"]
-
-
-def test_timeline_dates_the_restriction_by_its_most_precise_source(shipped: ox.Store) -> None:
-    # en: "OpenAI's API restriction in China started on July 9th, 2024."
-    # he: "החל מה-9 ביולי" (from 9 July, no year); zh: "7月9号之后" (resolved to 2024)
-    row = one(rows(shipped, "timeline"), fact=RESTRICTION)
-    assert (row["date"], row["change"], row["actors"]) == ("2024-07-09", "start", "OpenAI")
-    assert set(str(row["stated"]).split("; ")) == {
-        "en: 2024-07-09",
-        "he: --07-09",
-        "zh: 2024-07-09",
-    }
-    assert listed(row["sources"]) == ALL
-
-
-def test_timeline_puts_yearless_dates_last_by_month_and_day(shipped: ox.Store) -> None:
-    # fr: "à compter du 21 octobre"; he: VPN users cut off "מה-9 ביולי" (no year)
+def test_timeline_is_ordered_by_earliest_then_latest_day(shipped: ox.Store) -> None:
     found = rows(shipped, "timeline")
-    assert [(r["date"], r["fact"], r["change"]) for r in found[-2:]] == [
-        ("--07-09", VPN_ROUTE, "end"),
-        ("--10-21", AZURE_END, "start"),
+    keys = [(str(r["earliest"] or "0000"), str(r["latest"] or "9999")) for r in found]
+    assert keys == sorted(keys)
+    # no earliest bound first: vi reports the firms' reaction, so by its date (28/06/2024)
+    assert (found[0]["earliest"], found[0]["latest"]) == (None, "2024-06-28")
+    assert [r["date"] for r in found if r["earliest"] is not None][:3] == [
+        "2022",
+        "2023-01-01 – 2023-12-31",
+        "2023-11-18",
     ]
-    assert found[-1]["stated"] == "fr: --10-21"
-    assert found[-1]["actors"] == "Microsoft"
 
 
-def test_timeline_has_the_dated_events_of_the_chinese_article(shipped: ox.Store) -> None:
-    # zh: "2023年11月18日,...Sam Altman被扫地出门"; "今年1月接受CNBC采访"; "6月13日"
+def test_timeline_has_one_row_per_fact_and_date(shipped: ox.Store) -> None:
+    # Nakasone's 13 June used to appear twice (once per precision); now once, derived
     found = rows(shipped, "timeline")
-    assert one(found, fact=ID + "event/sam-altman-ousted-2023")["date"] == "2023-11-18"
-    assert one(found, fact=ID + "event/paul-nakasone-cnbc-interview")["date"] == "2024-01"
-    joins = one(found, fact=ID + "event/paul-nakasone-joins-openai")
-    assert (joins["date"], joins["actors"], joins["sources"]) == (
+    assert len({(r["fact"], r["change"]) for r in found}) == len(found)
+    joins = one(found, fact=NAKASONE_JOINS)
+    assert (joins["date"], joins["status"], joins["actors"], joins["sources"]) == (
         "2024-06-13",
+        "derived",
         "Paul Nakasone",
         "zh",
     )
-    assert one(found, fact=ID + "relation/openai-in-q-tel-co-investment-2022")["date"] == "2022"
+
+
+def test_timeline_dates_the_restriction_as_stated_with_each_wording(shipped: ox.Store) -> None:
+    # en: "OpenAI's API restriction in China started on July 9th, 2024." (stated with its year);
+    # he: "החל מה-9 ביולי" and zh: "7月9号之后" give no year
+    row = one(rows(shipped, "timeline"), fact=RESTRICTION)
+    assert (row["date"], row["earliest"], row["latest"], row["status"], row["change"]) == (
+        "2024-07-09",
+        "2024-07-09",
+        "2024-07-09",
+        "stated",
+        "start",
+    )
+    assert row["label"] == "OpenAI restricts API access from China"  # the en graph's words
+    stated = str(row["stated"]).split("; ")
+    assert stated == sorted(stated)
+    assert "en: “started on July 9th, 2024” (started on July 9th, 2024) = 2024-07-09" in stated
+    assert "he: “החל מה-9 ביולי” (as of 9 July) = --07-09 in the year of the he article's date" in (
+        stated
+    )
+    assert (
+        "zh: “7月9号之后” (after 9 July) = --07-09 in the year of the zh article's date" in stated
+    )
+    assert row["sources"] == "en, fr, he, vi, zh"
+
+
+def test_timeline_derives_the_announcement_between_two_articles(shipped: ox.Store) -> None:
+    # zh: Nakasone joined "6月13日" "就在OpenAI发布这则通知的前夕" (on the eve of the notice);
+    # vi, dated 28/06/2024, reports "lệnh cấm mới được ban hành" (the newly issued ban)
+    row = one(rows(shipped, "timeline"), fact=ANNOUNCEMENT)
+    assert (row["date"], row["status"]) == ("2024-06-14 – 2024-06-28", "derived")
+    assert (row["earliest"], row["latest"]) == ("2024-06-14", "2024-06-28")
+    derivation = str(row["derivation"])
+    assert derivation.startswith(
+        "earliest 2024-06-14: timex/zh-dateline ⇒ article/zh-openai-china-api-ban published"
+        " 2024-07-14; timex/zh-nakasone-joins-13-june ⇒ event/paul-nakasone-joins-openai start"
+        " 2024-06-13; tlink/zh-nakasone-eve-of-notice ⇒ event/openai-announces-api-restriction"
+        " start 2024-06-14 | latest 2024-06-28: timex/vi-dateline"
+    )
+    assert "the vi article's report" in derivation
+    # en "late last month", read against its update date (23 August), clashes with vi's 28 June
+    assert (
+        "conflict: timex/en-announcement-late-last-month set aside (on or after 2024-07-21,"
+        " but on or before 2024-06-28)"
+    ) in derivation
+
+
+def test_timeline_shows_inferred_and_year_less_dates_as_derived(shipped: ox.Store) -> None:
+    # he: the VPN route ends with the cut-off ("ניתוק הגישה גם למשתמשים ב-VPN"), no date stated;
+    # fr: "à compter du 21 octobre" in the year of the (undated) French article
+    found = rows(shipped, "timeline")
+    vpn = one(found, fact=VPN_ROUTE)
+    assert (vpn["date"], vpn["change"], vpn["status"]) == ("2024-07-09", "end", "derived")
+    end = one(found, fact=AZURE_END)
+    assert (end["date"], end["status"], end["actors"]) == ("2024-10-21", "derived", "Microsoft")
+    assert end["stated"] == (
+        "fr: “informer les développeurs en Chine par e-mail de la cessation des services Azure"
+        " OpenAI” (informing developers in China by e-mail of the end of the Azure OpenAI"
+        " services) = on or after event/microsoft-emails-developers-azure-openai-end start;"
+        " fr: “à compter du 21 octobre” (from 21 October) = --10-21 in the year of the fr"
+        " article's date"
+    )
+
+
+def test_timeline_has_the_articles_dates(shipped: ox.Store) -> None:
+    found = rows(shipped, "timeline")
+    dates = {
+        r["fact"].removeprefix(ID + "article/"): (r["change"], r["date"], r["status"])
+        for r in found
+        if str(r["fact"]).startswith(ID + "article/")
+    }
+    assert dates == {
+        "vi-openai-bans-china-developers": ("published", "2024-06-28", "stated"),
+        "zh-openai-china-api-ban": ("published", "2024-07-14", "stated"),
+        "en-azure-workaround": ("modified", "2024-08-23", "stated"),
+        # he: "OpenAI ניתקה את קשריה עם סין החל מהשבוע" (as of this week) around 9 July
+        "he-azure-china-openai": ("published", "2024-07-03 – 2024-07-15", "derived"),
+        # fr: "Cette année, OpenAI a interrompu ses services" (has stopped, this year)
+        "fr-azure-openai-individual-developers": (
+            "published",
+            "2024-07-09 – 2024-12-31",
+            "derived",
+        ),
+    }
+
+
+def test_timeline_has_the_dated_events_of_the_chinese_article(shipped: ox.Store) -> None:
+    # zh: "2023年11月18日,...Sam Altman被扫地出门"; "今年1月接受CNBC采访"; "十多天"; "2022年"
+    found = rows(shipped, "timeline")
+    ousted = one(found, fact=ID + "event/sam-altman-ousted-2023")
+    assert (ousted["date"], ousted["status"]) == ("2023-11-18", "stated")
+    cnbc = one(found, fact=ID + "event/paul-nakasone-cnbc-interview")
+    assert (cnbc["earliest"], cnbc["latest"], cnbc["status"]) == (
+        "2024-01-01",
+        "2024-01-31",
+        "derived",
+    )
+    back = one(found, fact=ID + "event/sam-altman-returns-to-openai")
+    assert back["date"] == "2023-11-29 – 2023-12-07"
+    co_investment = one(found, fact=ID + "relation/openai-in-q-tel-co-investment-2022")
+    assert (co_investment["date"], co_investment["status"]) == ("2022", "stated")
 
 
 # --- access restrictions ----------------------------------------------------
@@ -138,7 +224,7 @@ def test_access_restriction_of_openai_as_each_source_states_it(shipped: ox.Store
         "fr": None,
         "he": "--07-09",
         "vi": None,
-        "zh": "2024-07-09",
+        "zh": "--07-09",  # "7月9号之后": the year is derived, not stated (see timeline)
     }
     # vi: "gồm cả Trung Quốc đại lục và Hồng Kông" (including mainland China and Hong Kong)
     by_language = {row["language"]: row for row in found}
@@ -200,9 +286,9 @@ def test_hong_kong_and_vpn_routes(shipped: ox.Store) -> None:
     # Hong Kong."
     hong_kong = one(found, route=ID + "policy/azure-openai-hong-kong-route")
     assert (hong_kong["jurisdictions"], hong_kong["operators"]) == ("Hong Kong", "Microsoft")
-    # he: VPN users were cut off when OpenAI left China "from 9 July"; en and zh give the year
+    # he: VPN users were cut off too, but no end date is stated (the timeline derives it)
     vpn = one(found, route=VPN_ROUTE)
-    assert (vpn["language"], vpn["ended"]) == ("he", "--07-09")
+    assert (vpn["language"], vpn["ended"]) == ("he", None)
     assert (vpn["narrowed_by"], vpn["narrowed_from"]) == (RESTRICTION, "2024-07-09")
     assert "VPN users" in listed(vpn["audiences"])
 
@@ -568,7 +654,7 @@ def test_role_start_date_as_stated(shipped: ox.Store) -> None:
         rows(shipped, "people-and-roles"),
         membership=ID + "membership/paul-nakasone-openai-safety-team",
     )
-    assert (row["organization"], row["start"], row["end"]) == ("OpenAI", "2024-06-13", None)
+    assert (row["organization"], row["start"], row["end"]) == ("OpenAI", "--06-13", None)
 
 
 # --- articles and attribution -----------------------------------------------

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from aiaccess import comparison, evidence, memo, mentions, seeds
+from aiaccess import comparison, evidence, memo, mentions, seeds, temporal
 from aiaccess.articles import Context, Forms, Job, compute, source_of
 from aiaccess.errors import DataError
 from aiaccess.namespaces import ONTOLOGY_GRAPH, REGISTRY_GRAPH
@@ -35,9 +35,10 @@ Progress = Callable[[int, int], None]
 
 DatasetStep = Callable[[list[ox.Quad]], list[ox.Quad]]
 
-DATASET_STEPS: tuple[DatasetStep, ...] = (comparison.compare,)
+DATASET_STEPS: tuple[DatasetStep, ...] = (temporal.derive, comparison.compare)
 """Computed steps over the whole dataset (every graph's quads in, new quads out): the
-comparison of sources (graph/comparison)."""
+temporal network's derived dates (graph/temporal) and the comparison of sources
+(graph/comparison)."""
 
 PARALLEL_FROM = 16
 """Fewer articles to compute than this are computed in this process: workers cost a start."""

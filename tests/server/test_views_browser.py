@@ -330,7 +330,7 @@ def test_a_page_draws_a_view_from_its_query(page: Page, live: str) -> None:
         with_prefixes(query),
     )
     labels = inspect(page, "view.items.map(i => i.content.textContent)")
-    assert "OpenAI blocks API access from China" in labels
+    assert "OpenAI restricts API access from China" in labels  # en states 2024-07-09
     clean(page, live)
 
 
