@@ -1,21 +1,29 @@
-"""Benchmark: ``aiaccess serve`` against ``oxigraph serve-read-only`` on the canned queries.
+"""Benchmark: ``aiaccess serve`` beside ``oxigraph serve-read-only`` on the same data, one run.
 
 Both servers hold the same dataset (the packaged one, as N-Quads, with the
-union of all graphs as default graph) and run in the same run on this machine.
-One load client (below: asyncio, keep-alive connections, raw HTTP/1.1) sends
-the same mix, the ``queries/*.rq`` files in turn, to each for the same time,
-and the script prints throughput, p50 and p99 latency, errors, and the ratios.
+union of all graphs as default graph). Each is started, timed to its first
+answer, measured idle (RSS of its whole process tree), loaded with three
+workloads at 8 and 32 connections, and measured again:
 
-Usage: python bench/bench_server.py [--seconds 10] [--connections 8] [--workers 2]
+- ``repeated``: the canned queries of ``queries/`` in turn, POSTed as
+  ``application/sparql-query`` with their default parameters bound;
+- ``unique``: the same queries, each text made unique by a trailing comment,
+  so no answer can come from a cache;
+- ``ask``: ``ASK {}``, the cost of HTTP handling alone.
 
-This is not a test: nothing here asserts a speed. The targets (issue 4) are at
-least half the Oxigraph server's throughput, p99 under 10 ms and no errors.
+The load comes from ``wrk`` (Debian package ``wrk``) when it is installed, with
+a Lua script that counts 503s; otherwise from a small asyncio client here
+(slower: it may be the bottleneck). Nothing here asserts a speed; the issue's
+targets are printed beside the ratios.
+
+Usage: python bench/bench_server.py [--seconds 5] [--connections 8 32] [--workers 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import shutil
 import signal
@@ -29,74 +37,133 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiaccess.build import canonical_nquads
+from aiaccess.catalog import catalog
 from aiaccess.dataset import assemble
-from aiaccess.resources import default_resources
-from aiaccess.server.screening import keywords
+from aiaccess.sparql import bind, bindings
+from aiaccess.sparql_tokens import keywords
 
-FALLBACK = [
-    "SELECT ?article ?headline WHERE { GRAPH ?g { ?article a "
-    "<https://w3id.org/aiaccess/ontology#Article> ; <https://schema.org/headline> ?headline } }",
-    "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 50",
-    "SELECT ?type (COUNT(*) AS ?n) WHERE { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n)",
-]
-"""Queries used when ``queries/`` holds none."""
+WORKLOADS = ("repeated", "unique", "ask")
+TARGETS = {"repeated": 20.0, "unique": 1.0, "ask": 0.5}
+"""The issue's throughput targets, as multiples of the Oxigraph server's."""
 
 
 @dataclass
-class Tally:
-    """What one server did under load."""
+class Result:
+    """What one workload did to one server."""
 
-    latencies: list[float] = field(default_factory=list)
-    errors: int = 0
+    requests: int = 0
     seconds: float = 0.0
-
-    def row(self, name: str) -> str:
-        """Return one line of the report."""
-        ms = sorted(x * 1000 for x in self.latencies)
-        p50 = statistics.median(ms) if ms else float("nan")
-        p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))] if ms else float("nan")
-        rate = len(ms) / self.seconds if self.seconds else 0.0
-        return f"{name:<28}{len(ms):>9}{rate:>12.0f}{p50:>10.2f}{p99:>10.2f}{self.errors:>8}"
+    p50_ms: float = float("nan")
+    p99_ms: float = float("nan")
+    unavailable: int = 0
+    """Answers with status 503."""
+    other_errors: int = 0
+    """Answers with another status than 200 or 503, and socket errors."""
 
     @property
     def rate(self) -> float:
         """Return requests per second."""
-        return len(self.latencies) / self.seconds if self.seconds else 0.0
+        return self.requests / self.seconds if self.seconds else 0.0
 
 
-def mix(only: str | None = None) -> list[str]:
-    """Return the canned queries with their default parameters bound, or the fallback ones.
+@dataclass
+class Run:
+    """Everything measured of one server."""
 
-    Parameters are bound as the library binds them for a remote endpoint (a
-    ``VALUES`` clause); without that library the files' texts are sent as they are.
-    """
-    folder = default_resources().queries
-    paths = sorted(folder.glob(f"{only or '*'}.rq")) if folder.is_dir() else []
-    if not paths:
-        return FALLBACK
-    try:
-        from aiaccess.catalog import read
-        from aiaccess.sparql import bind, bindings
-    except ImportError:
-        return [p.read_text() for p in paths]
-    return [bind(q.text, bindings(q, {})) for q in map(read, paths)]
+    name: str
+    first_answer_s: float = 0.0
+    rss_before_mb: float = 0.0
+    rss_after_mb: float = 0.0
+    results: dict[tuple[str, int], Result] = field(default_factory=dict)
 
 
-def request_bytes(query: str, host: str) -> bytes:
-    """Return a POST of ``query`` (``application/sparql-query``), asking for JSON or Turtle.
+def canned() -> list[tuple[str, str]]:
+    """Return each canned query with its defaults bound, and the media type to accept."""
+    pairs = []
+    for query in catalog().values():
+        text = bind(query.text, bindings(query, {}))
+        graph = any(k in ("CONSTRUCT", "DESCRIBE") for k in keywords(text))
+        pairs.append((text, "text/turtle" if graph else "application/sparql-results+json"))
+    return pairs
 
-    POST, not GET: the longest canned queries, percent-encoded, make request
-    lines longer than the Oxigraph server accepts: it closes the connection.
-    """
-    graph = next(
-        (k for k in keywords(query) if k in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), ""
+
+def workload(name: str) -> tuple[list[tuple[str, str]], bool]:
+    """Return the queries of a workload, and whether each text is made unique."""
+    if name == "ask":
+        return [("ASK {}", "application/sparql-results+json")], False
+    return canned(), name == "unique"
+
+
+LUA = """
+local queries = QUERIES
+local unique = UNIQUE
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("id", #threads)
+end
+function init(args)
+  n = 0
+  unavailable = 0
+  other = 0
+end
+function request()
+  n = n + 1
+  local q = queries[(n + id) % #queries + 1]
+  local body = q[1]
+  if unique then body = body .. "\\n# unique " .. id .. "-" .. n end
+  return wrk.format("POST", "/sparql",
+    {["Content-Type"] = "application/sparql-query", ["Accept"] = q[2]}, body)
+end
+function response(status, headers, body)
+  if status == 503 then unavailable = unavailable + 1
+  elseif status ~= 200 then other = other + 1 end
+end
+function done(summary, latency, requests)
+  local u, o = 0, 0
+  for _, t in ipairs(threads) do u = u + t:get("unavailable"); o = o + t:get("other") end
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %f %f %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), u,
+    o + e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def lua_script(queries: list[tuple[str, str]], unique: bool) -> str:
+    """Return the wrk script sending ``queries`` in turn (made unique if asked)."""
+    table = "{" + ", ".join(f"{{{json.dumps(q)}, {json.dumps(a)}}}" for q, a in queries) + "}"
+    return LUA.replace("QUERIES", table).replace("UNIQUE", "true" if unique else "false")
+
+
+def with_wrk(port: int, name: str, seconds: float, connections: int, folder: Path) -> Result:
+    """Load the server on ``port`` with wrk; return what it measured."""
+    script = folder / f"{name}.lua"
+    script.write_text(lua_script(*workload(name)))
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s"]
+    done = subprocess.run(
+        [*command, "-s", str(script), f"http://127.0.0.1:{port}/sparql"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    accept = (
-        "text/turtle" if graph in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+    requests, micros, p50, p99, unavailable, other = line.split()[1:]
+    return Result(
+        int(requests),
+        int(micros) / 1e6,
+        float(p50) / 1000,
+        float(p99) / 1000,
+        int(unavailable),
+        int(other),
     )
+
+
+def request_bytes(query: str, accept: str, port: int) -> bytes:
+    """Return a POST of ``query`` (``application/sparql-query``)."""
     body = query.encode()
     head = (
-        f"POST /sparql HTTP/1.1\r\nHost: {host}\r\nAccept: {accept}\r\n"
+        f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: {accept}\r\n"
         f"Content-Type: application/sparql-query\r\nContent-Length: {len(body)}\r\n\r\n"
     )
     return head.encode() + body
@@ -106,48 +173,55 @@ async def read_response(reader: asyncio.StreamReader) -> int:
     """Read one response (Content-Length or chunked); return its status."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
     headers = {
         k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)
     }
     if "content-length" in headers:
         await reader.readexactly(int(headers["content-length"]))
     elif headers.get("transfer-encoding", "").lower() == "chunked":
-        while True:
-            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+        while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
             await reader.readexactly(size + 2)
-            if size == 0:
-                break
-    return status
+        await reader.readexactly(2)
+    return int(lines[0].split()[1])
 
 
-async def connection(
-    port: int, requests: list[bytes], until: float, tally: Tally, offset: int
+async def client(
+    port: int, name: str, until: float, offset: int, out: list[tuple[float, int]]
 ) -> None:
-    """Send requests on one keep-alive connection until ``until``, recording each latency."""
+    """Send one workload's requests on one keep-alive connection until ``until``."""
+    queries, unique = workload(name)
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     n = offset
     while time.perf_counter() < until:
-        start = time.perf_counter()
-        writer.write(requests[n % len(requests)])
-        status = await read_response(reader)
-        tally.latencies.append(time.perf_counter() - start)
-        if status != 200:
-            tally.errors += 1
         n += 1
+        query, accept = queries[n % len(queries)]
+        text = f"{query}\n# unique {offset}-{n}" if unique else query
+        start = time.perf_counter()
+        writer.write(request_bytes(text, accept, port))
+        status = await read_response(reader)
+        out.append((time.perf_counter() - start, status))
     writer.close()
-    await writer.wait_closed()
 
 
-async def load(port: int, queries: list[str], seconds: float, connections: int) -> Tally:
-    """Run the mix against the server on ``port``; return what it did."""
-    requests = [request_bytes(q, f"127.0.0.1:{port}") for q in queries]
-    tally = Tally()
+def with_python(port: int, name: str, seconds: float, connections: int, folder: Path) -> Result:
+    """Load the server with the asyncio client; return what it measured."""
+    out: list[tuple[float, int]] = []
+
+    async def run() -> None:
+        until = time.perf_counter() + seconds
+        await asyncio.gather(*(client(port, name, until, i, out) for i in range(connections)))
+
     start = time.perf_counter()
-    until = start + seconds
-    await asyncio.gather(*(connection(port, requests, until, tally, i) for i in range(connections)))
-    tally.seconds = time.perf_counter() - start
-    return tally
+    asyncio.run(run())
+    ms = sorted(latency * 1000 for latency, _ in out)
+    return Result(
+        len(out),
+        time.perf_counter() - start,
+        statistics.median(ms) if ms else float("nan"),
+        ms[min(len(ms) - 1, int(len(ms) * 0.99))] if ms else float("nan"),
+        sum(status == 503 for _, status in out),
+        sum(status not in (200, 503) for _, status in out),
+    )
 
 
 def free_port() -> int:
@@ -157,25 +231,44 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
-    """Wait until the server on ``port`` answers a query."""
-    probe = request_bytes("ASK {}", f"127.0.0.1:{port}")
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+def first_answer(port: int, process: subprocess.Popen[bytes], started: float) -> float:
+    """Wait until the server on ``port`` answers ``ASK {}``; return seconds since ``started``."""
+    probe = request_bytes("ASK {}", "application/sparql-results+json", port)
+    while time.monotonic() - started < 120:
         if process.poll() is not None:
             raise SystemExit(f"server exited with status {process.returncode}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
                 sock.sendall(probe)
                 if sock.recv(64).startswith(b"HTTP/1.1 200"):
-                    return
+                    return time.monotonic() - started
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.005)
     raise SystemExit("server did not start")
 
 
-def start_oxigraph(folder: Path, nquads: Path, port: int) -> subprocess.Popen[bytes]:
-    """Load the data into an Oxigraph store and serve it read-only."""
+def tree_rss_mb(pid: int) -> float:
+    """Return the resident memory of ``pid`` and all its descendants, in MB (Linux /proc)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        child = int(stat.parent.name)
+        parents[child] = int(fields[1])
+        rss[child] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    tree, grew = {pid}, True
+    while grew:
+        more = {c for c, p in parents.items() if p in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(rss.get(p, 0) for p in tree) / 1e6
+
+
+def oxigraph_command(folder: Path, nquads: Path, port: int) -> list[str]:
+    """Load the data into an Oxigraph store; return the command serving it read-only."""
     binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which(
         "oxigraph"
     )
@@ -187,66 +280,92 @@ def start_oxigraph(folder: Path, nquads: Path, port: int) -> subprocess.Popen[by
         check=True,
         capture_output=True,
     )
-    command = [
-        binary,
-        "serve-read-only",
-        "--location",
-        str(store),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--union-default-graph",
-    ]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    location = ["--location", str(store), "--bind", f"127.0.0.1:{port}"]
+    return [binary, "serve-read-only", *location, "--union-default-graph"]
 
 
-def start_aiaccess(port: int, workers: int) -> subprocess.Popen[bytes]:
-    """Start ``aiaccess serve``."""
+def aiaccess_command(port: int, workers: int) -> list[str]:
+    """Return the ``aiaccess serve`` command line."""
     command = [sys.executable, "-c", "from aiaccess.cli import main; main()", "serve"]
-    options = ["--port", str(port), "--workers", str(workers)]
-    return subprocess.Popen(
-        [*command, *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    return [*command, "--port", str(port), "--workers", str(workers)]
 
 
-def measure(
-    name: str, process: subprocess.Popen[bytes], port: int, args: argparse.Namespace
-) -> Tally:
-    """Warm the server up with the mix, then load it for the configured time."""
+def measure(name: str, command: list[str], port: int, args: argparse.Namespace) -> Run:
+    """Start a server, time its first answer, load it with every workload, stop it."""
+    folder = Path(args.tmp)
+    load = with_wrk if shutil.which("wrk") and not args.python_client else with_python
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run = Run(name)
     try:
-        wait_ready(port, process)
-        queries = mix(args.only)
-        asyncio.run(load(port, queries, 1.0, args.connections))
-        return asyncio.run(load(port, queries, args.seconds, args.connections))
+        run.first_answer_s = first_answer(port, process, started)
+        for work in WORKLOADS:  # one round to warm caches and connections
+            load(port, work, 1.0, 8, folder)
+        run.rss_before_mb = tree_rss_mb(process.pid)
+        for work in WORKLOADS:
+            for connections in args.connections:
+                run.results[work, connections] = load(port, work, args.seconds, connections, folder)
+        run.rss_after_mb = tree_rss_mb(process.pid)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(60)
+    return run
+
+
+def report(runs: list[Run], args: argparse.Namespace) -> None:
+    """Print every measurement, then aiaccess's ratios to Oxigraph beside the targets."""
+    print(f"{'server':<10}{'workload':<10}{'conns':>6}{'requests':>10}{'req/s':>9}", end="")
+    print(f"{'p50 ms':>9}{'p99 ms':>9}{'503s':>7}{'errors':>8}")
+    for run in runs:
+        for (work, connections), r in run.results.items():
+            print(f"{run.name:<10}{work:<10}{connections:>6}{r.requests:>10}{r.rate:>9.0f}", end="")
+            print(f"{r.p50_ms:>9.2f}{r.p99_ms:>9.2f}{r.unavailable:>7}{r.other_errors:>8}")
+    for run in runs:
+        print(
+            f"{run.name}: first answer {run.first_answer_s:.2f} s; process tree RSS "
+            f"{run.rss_before_mb:.0f} MB before the load, {run.rss_after_mb:.0f} MB after"
+        )
+    oxigraph, ours = runs
+    for work in WORKLOADS:
+        for connections in args.connections:
+            ratio = ours.results[work, connections].rate / oxigraph.results[work, connections].rate
+            target = TARGETS[work]
+            verdict = "meets" if ratio >= target else "misses"
+            print(f"aiaccess/oxigraph {work} at {connections}: {ratio:.2f}x ({verdict} {target}x)")
 
 
 def main() -> None:
-    """Run both servers under the same load and print the comparison."""
+    """Run both servers under the same loads and print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--connections", type=int, nargs="+", default=[8, 32])
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--only", metavar="NAME", help="run one canned query (file name, no .rq)")
+    parser.add_argument("--python-client", action="store_true", help="do not use wrk")
     args = parser.parse_args()
-    queries = mix(args.only)
-    print(
-        f"{len(queries)} queries, {args.connections} connections, {args.seconds:g} s each,", end=" "
-    )
-    print(f"{os.cpu_count()} cores")
+    client_name = "wrk" if shutil.which("wrk") and not args.python_client else "asyncio client"
+    print(f"{len(canned())} canned queries, {args.seconds:g} s per load, {os.cpu_count()} cores,")
+    print(f"load from {client_name}; aiaccess with {args.workers} workers")
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        nquads = folder / "dataset.nq"
+        args.tmp = tmp
+        os.environ["AIACCESS_CACHE"] = str(Path(tmp) / "cache")  # a cold cache, built below
+        nquads = Path(tmp) / "dataset.nq"
         nquads.write_bytes(canonical_nquads(assemble().quads))
         port = free_port()
-        oxigraph = measure("oxigraph", start_oxigraph(folder, nquads, port), port, args)
+        runs = [measure("oxigraph", oxigraph_command(Path(tmp), nquads, port), port, args)]
         port = free_port()
-        ours = measure("aiaccess", start_aiaccess(port, args.workers), port, args)
-    print(f"{'server':<28}{'requests':>9}{'req/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
-    print(oxigraph.row("oxigraph serve-read-only"))
-    print(ours.row("aiaccess serve"))
-    print(f"throughput ratio aiaccess/oxigraph: {ours.rate / oxigraph.rate:.2f}")
+        cold = time.monotonic()
+        cold_process = subprocess.Popen(
+            aiaccess_command(port, args.workers),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        cold_s = first_answer(port, cold_process, cold)
+        cold_process.send_signal(signal.SIGTERM)
+        cold_process.wait(60)
+        port = free_port()
+        runs.append(measure("aiaccess", aiaccess_command(port, args.workers), port, args))
+    report(runs, args)
+    print(f"aiaccess first answer with a cold cache (dataset built first): {cold_s:.2f} s")
 
 
 if __name__ == "__main__":

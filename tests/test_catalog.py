@@ -28,6 +28,7 @@ ISSUE_QUESTIONS = {
     "entity-profile",
     "evidence-for",
     "predictions-and-opinions",
+    "quantities",
 }
 SHIPPED = catalog()
 HEADER = """#+ title: Everything

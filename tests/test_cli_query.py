@@ -52,6 +52,7 @@ def test_query_prints_a_table_by_default() -> None:
         "offer",
         "provider",
         "free_tokens",
+        "amount",
         "unit",
         "terms",
         "amount_from",

@@ -52,7 +52,7 @@ def test_openai_restriction_takes_effect_9_july_per_source(store: ox.Store) -> N
     )
     assert dates == {
         "en-azure-workaround": "2024-07-09",
-        "zh-openai-china-api-ban": "2024-07-09",
+        "zh-openai-china-api-ban": "--07-09",  # "7月9号之后": no year stated
         "he-azure-china-openai": "--07-09",
     }
 
@@ -168,7 +168,9 @@ def test_sources_disagree_on_who_pays_whom(store: ox.Store) -> None:
 
 def test_sources_differ_on_approved_llm_counts(store: ox.Store) -> None:
     q = "<" + ID + "quantity/china-approved-llms>"
-    assert per_article(store, q, "schema:minValue") == {"en-azure-workaround": "100"}
+    # en: "more than a hundred": an exclusive lower bound, not "at least 100"
+    assert per_article(store, q, "aia:exclusiveMinValue") == {"en-azure-workaround": "100"}
+    assert per_article(store, q, "schema:minValue") == {}
     assert per_article(store, q, "schema:value") == {"vi-openai-bans-china-developers": "117"}
 
 

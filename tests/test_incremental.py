@@ -35,8 +35,11 @@ def test_rebuild_after_one_edit_computes_one_article_and_matches_a_clean_build(
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "memo"))
     assert _build(resources, tmp_path / "first") == [(i, 5) for i in range(1, 6)]
     assert _build(resources, tmp_path / "unchanged") == []
+    validated = set((tmp_path / "memo" / "shacl").iterdir())
+    assert len(validated) == 6  # the base unit and one unit per article
     _edit(resources)
     assert _build(resources, tmp_path / "incremental") == [(5, 5)]
+    assert len(set((tmp_path / "memo" / "shacl").iterdir()) - validated) == 1
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "fresh-memo"))
     assert len(_build(resources, tmp_path / "clean")) == 5
     names = sorted(p.name for p in (tmp_path / "clean").iterdir())

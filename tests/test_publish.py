@@ -203,7 +203,7 @@ def test_cli_publishes_and_verifies(oxigraph: OxigraphServer, assembled: Assembl
     assert result.exit_code == 0, result.output
     assert len(published_lines(result)) == len(split_graphs(assembled.quads))
     assert f"published <{REGISTRY_GRAPH}>: " in result.stdout
-    assert result.stdout.endswith(f"the store holds {len(assembled.quads)} triples in 8 graphs\n")
+    assert result.stdout.endswith(f"the store holds {len(assembled.quads)} triples in 10 graphs\n")
 
 
 def test_cli_unreachable_url_is_one_line() -> None:

@@ -73,52 +73,138 @@ def one(found: list[Row], **match: object) -> Row:
 
 
 # --- timeline ---------------------------------------------------------------
+# Dates are derived by the build (aiaccess.temporal); tests/test_temporal.py checks the
+# derivations themselves, these check what the canned query shows of them.
+
+ANNOUNCEMENT = ID + "event/openai-announces-api-restriction"
+NAKASONE_JOINS = ID + "event/paul-nakasone-joins-openai"
 
 
-def test_timeline_orders_dated_facts_then_yearless_ones(shipped: ox.Store) -> None:
-    dates = [row["date"] for row in rows(shipped, "timeline")]
-    dated = [d for d in dates if not str(d).startswith("--")]
-    assert dates == dated + sorted(d for d in dates if str(d).startswith("--"))
-    assert dated == sorted(dated)
-    assert dates[:3] == ["2022", "2023-11-18", "2024-01"]
-
-
-def test_timeline_dates_the_restriction_by_its_most_precise_source(shipped: ox.Store) -> None:
-    # en: "OpenAI's API restriction in China started on July 9th, 2024."
-    # he: "החל מה-9 ביולי" (from 9 July, no year); zh: "7月9号之后" (resolved to 2024)
-    row = one(rows(shipped, "timeline"), fact=RESTRICTION)
-    assert (row["date"], row["change"], row["actors"]) == ("2024-07-09", "start", "OpenAI")
-    assert set(str(row["stated"]).split("; ")) == {
-        "en: 2024-07-09",
-        "he: --07-09",
-        "zh: 2024-07-09",
-    }
-    assert listed(row["sources"]) == ALL
-
-
-def test_timeline_puts_yearless_dates_last_by_month_and_day(shipped: ox.Store) -> None:
-    # fr: "à compter du 21 octobre"; he: VPN users cut off "מה-9 ביולי" (no year)
+def test_timeline_is_ordered_by_earliest_then_latest_day(shipped: ox.Store) -> None:
     found = rows(shipped, "timeline")
-    assert [(r["date"], r["fact"], r["change"]) for r in found[-2:]] == [
-        ("--07-09", VPN_ROUTE, "end"),
-        ("--10-21", AZURE_END, "start"),
+    keys = [(str(r["earliest"] or "0000"), str(r["latest"] or "9999")) for r in found]
+    assert keys == sorted(keys)
+    # no earliest bound first: vi reports the firms' reaction, so by its date (28/06/2024)
+    assert (found[0]["earliest"], found[0]["latest"]) == (None, "2024-06-28")
+    assert [r["date"] for r in found if r["earliest"] is not None][:3] == [
+        "2022",
+        "2023-01-01 – 2023-12-31",
+        "2023-11-18",
     ]
-    assert found[-1]["stated"] == "fr: --10-21"
-    assert found[-1]["actors"] == "Microsoft"
 
 
-def test_timeline_has_the_dated_events_of_the_chinese_article(shipped: ox.Store) -> None:
-    # zh: "2023年11月18日,...Sam Altman被扫地出门"; "今年1月接受CNBC采访"; "6月13日"
+def test_timeline_has_one_row_per_fact_and_date(shipped: ox.Store) -> None:
+    # Nakasone's 13 June used to appear twice (once per precision); now once, derived
     found = rows(shipped, "timeline")
-    assert one(found, fact=ID + "event/sam-altman-ousted-2023")["date"] == "2023-11-18"
-    assert one(found, fact=ID + "event/paul-nakasone-cnbc-interview")["date"] == "2024-01"
-    joins = one(found, fact=ID + "event/paul-nakasone-joins-openai")
-    assert (joins["date"], joins["actors"], joins["sources"]) == (
+    assert len({(r["fact"], r["change"]) for r in found}) == len(found)
+    joins = one(found, fact=NAKASONE_JOINS)
+    assert (joins["date"], joins["status"], joins["actors"], joins["sources"]) == (
         "2024-06-13",
+        "derived",
         "Paul Nakasone",
         "zh",
     )
-    assert one(found, fact=ID + "relation/openai-in-q-tel-co-investment-2022")["date"] == "2022"
+
+
+def test_timeline_dates_the_restriction_as_stated_with_each_wording(shipped: ox.Store) -> None:
+    # en: "OpenAI's API restriction in China started on July 9th, 2024." (stated with its year);
+    # he: "החל מה-9 ביולי" and zh: "7月9号之后" give no year
+    row = one(rows(shipped, "timeline"), fact=RESTRICTION)
+    assert (row["date"], row["earliest"], row["latest"], row["status"], row["change"]) == (
+        "2024-07-09",
+        "2024-07-09",
+        "2024-07-09",
+        "stated",
+        "start",
+    )
+    assert row["label"] == "OpenAI restricts API access from China"  # the en graph's words
+    stated = str(row["stated"]).split("; ")
+    assert stated == sorted(stated)
+    assert "en: “started on July 9th, 2024” (started on July 9th, 2024) = 2024-07-09" in stated
+    assert "he: “החל מה-9 ביולי” (as of 9 July) = --07-09 in the year of the he article's date" in (
+        stated
+    )
+    assert (
+        "zh: “7月9号之后” (after 9 July) = --07-09 in the year of the zh article's date" in stated
+    )
+    assert row["sources"] == "en, fr, he, vi, zh"
+
+
+def test_timeline_derives_the_announcement_between_two_articles(shipped: ox.Store) -> None:
+    # zh: Nakasone joined "6月13日" "就在OpenAI发布这则通知的前夕" (on the eve of the notice);
+    # vi, dated 28/06/2024, reports "lệnh cấm mới được ban hành" (the newly issued ban)
+    row = one(rows(shipped, "timeline"), fact=ANNOUNCEMENT)
+    assert (row["date"], row["status"]) == ("2024-06-14 – 2024-06-28", "derived")
+    assert (row["earliest"], row["latest"]) == ("2024-06-14", "2024-06-28")
+    derivation = str(row["derivation"])
+    assert derivation.startswith(
+        "earliest 2024-06-14: timex/zh-dateline ⇒ article/zh-openai-china-api-ban published"
+        " 2024-07-14; timex/zh-nakasone-joins-13-june ⇒ event/paul-nakasone-joins-openai start"
+        " 2024-06-13; tlink/zh-nakasone-eve-of-notice ⇒ event/openai-announces-api-restriction"
+        " start 2024-06-14 | latest 2024-06-28: timex/vi-dateline"
+    )
+    assert "the vi article's report" in derivation
+    # en "late last month", read against its update date (23 August), clashes with vi's 28 June
+    assert (
+        "conflict: timex/en-announcement-late-last-month set aside (on or after 2024-07-21,"
+        " but on or before 2024-06-28)"
+    ) in derivation
+
+
+def test_timeline_shows_inferred_and_year_less_dates_as_derived(shipped: ox.Store) -> None:
+    # he: the VPN route ends with the cut-off ("ניתוק הגישה גם למשתמשים ב-VPN"), no date stated;
+    # fr: "à compter du 21 octobre" in the year of the (undated) French article
+    found = rows(shipped, "timeline")
+    vpn = one(found, fact=VPN_ROUTE)
+    assert (vpn["date"], vpn["change"], vpn["status"]) == ("2024-07-09", "end", "derived")
+    end = one(found, fact=AZURE_END)
+    assert (end["date"], end["status"], end["actors"]) == ("2024-10-21", "derived", "Microsoft")
+    assert end["stated"] == (
+        "fr: “informer les développeurs en Chine par e-mail de la cessation des services Azure"
+        " OpenAI” (informing developers in China by e-mail of the end of the Azure OpenAI"
+        " services) = on or after event/microsoft-emails-developers-azure-openai-end start;"
+        " fr: “à compter du 21 octobre” (from 21 October) = --10-21 in the year of the fr"
+        " article's date"
+    )
+
+
+def test_timeline_has_the_articles_dates(shipped: ox.Store) -> None:
+    found = rows(shipped, "timeline")
+    dates = {
+        r["fact"].removeprefix(ID + "article/"): (r["change"], r["date"], r["status"])
+        for r in found
+        if str(r["fact"]).startswith(ID + "article/")
+    }
+    assert dates == {
+        "vi-openai-bans-china-developers": ("published", "2024-06-28", "stated"),
+        "zh-openai-china-api-ban": ("published", "2024-07-14", "stated"),
+        "en-azure-workaround": ("modified", "2024-08-23", "stated"),
+        # he: "OpenAI ניתקה את קשריה עם סין החל מהשבוע" (as of this week) around 9 July
+        "he-azure-china-openai": ("published", "2024-07-03 – 2024-07-15", "derived"),
+        # fr: "Cette année, OpenAI a interrompu ses services" (has stopped, this year)
+        "fr-azure-openai-individual-developers": (
+            "published",
+            "2024-07-09 – 2024-12-31",
+            "derived",
+        ),
+    }
+
+
+def test_timeline_has_the_dated_events_of_the_chinese_article(shipped: ox.Store) -> None:
+    # zh: "2023年11月18日,...Sam Altman被扫地出门"; "今年1月接受CNBC采访"; "十多天"; "2022年"
+    found = rows(shipped, "timeline")
+    ousted = one(found, fact=ID + "event/sam-altman-ousted-2023")
+    assert (ousted["date"], ousted["status"]) == ("2023-11-18", "stated")
+    cnbc = one(found, fact=ID + "event/paul-nakasone-cnbc-interview")
+    assert (cnbc["earliest"], cnbc["latest"], cnbc["status"]) == (
+        "2024-01-01",
+        "2024-01-31",
+        "derived",
+    )
+    back = one(found, fact=ID + "event/sam-altman-returns-to-openai")
+    assert back["date"] == "2023-11-29 – 2023-12-07"
+    co_investment = one(found, fact=ID + "relation/openai-in-q-tel-co-investment-2022")
+    assert (co_investment["date"], co_investment["status"]) == ("2022", "stated")
 
 
 # --- access restrictions ----------------------------------------------------
@@ -127,14 +213,18 @@ def test_timeline_has_the_dated_events_of_the_chinese_article(shipped: ox.Store)
 def test_access_restriction_of_openai_as_each_source_states_it(shipped: ox.Store) -> None:
     found = where(rows(shipped, "access-restrictions"), restriction=RESTRICTION)
     assert {row["language"] for row in found} == ALL
-    assert {(row["actor"], row["service"]) for row in found} == {("OpenAI", "OpenAI API")}
+    services = {row["language"]: listed(row["service"]) for row in found}
+    # he: "OpenAI ... עזיבתה את השוק הסיני" and its text, image and voice models, besides the API
+    assert services.pop("he") == {"OpenAI models", "OpenAI API"}
+    assert all(v == {"OpenAI API"} for v in services.values())
+    assert {row["actor"] for row in found} == {"OpenAI"}
     starts = {row["language"]: row["start"] for row in found}
     assert starts == {
         "en": "2024-07-09",
         "fr": None,
         "he": "--07-09",
         "vi": None,
-        "zh": "2024-07-09",
+        "zh": "--07-09",  # "7月9号之后": the year is derived, not stated (see timeline)
     }
     # vi: "gồm cả Trung Quốc đại lục và Hồng Kông" (including mainland China and Hong Kong)
     by_language = {row["language"]: row for row in found}
@@ -196,9 +286,9 @@ def test_hong_kong_and_vpn_routes(shipped: ox.Store) -> None:
     # Hong Kong."
     hong_kong = one(found, route=ID + "policy/azure-openai-hong-kong-route")
     assert (hong_kong["jurisdictions"], hong_kong["operators"]) == ("Hong Kong", "Microsoft")
-    # he: VPN users were cut off when OpenAI left China "from 9 July"; en and zh give the year
+    # he: VPN users were cut off too, but no end date is stated (the timeline derives it)
     vpn = one(found, route=VPN_ROUTE)
-    assert (vpn["language"], vpn["ended"]) == ("he", "--07-09")
+    assert (vpn["language"], vpn["ended"]) == ("he", None)
     assert (vpn["narrowed_by"], vpn["narrowed_from"]) == (RESTRICTION, "2024-07-09")
     assert "VPN users" in listed(vpn["audiences"])
 
@@ -221,6 +311,19 @@ def test_migration_offers_ranked_by_free_tokens(shipped: ox.Store) -> None:
     ]
     assert {r["amount_from"] for r in found[:3]} == {"vi"}
     assert {r["unit"] for r in found[:3]} == {"tokens"}
+
+
+def test_migration_offers_say_which_source_said_which_terms(shipped: ox.Store) -> None:
+    found = {row["offer"]: row for row in rows(shipped, "migration-offers")}
+    baidu = found[ID + "offer/baidu"]
+    # he: "תוכניות "הגירה" והנחות"; vi: "Baidu đang cung cấp tính năng tinh chỉnh mô hình AI và
+    # 50 triệu mã token miễn phí"
+    assert str(baidu["terms"]).startswith('he: "Migration" plans and discounts')
+    assert "; vi: AI model fine-tuning and 50 million free tokens" in str(baidu["terms"])
+    assert baidu["amount"] == "vi: 50,000,000"
+    assert found[ID + "offer/tencent"]["terms"] == (
+        'he: "Migration" plans and discounts (listed jointly for Tencent, Baidu and Alibaba)'
+    )
 
 
 def test_migration_offers_sources(shipped: ox.Store) -> None:
@@ -247,67 +350,205 @@ def test_corroboration_counts_sources_per_fact(shipped: ox.Store) -> None:
         RESTRICTION: ALL,
         AZURE_ROUTE: {"en", "fr", "he", "zh"},
         ID + "event/openai-announces-api-restriction": {"en", "he", "vi", "zh"},
-        REVENUE_SHARE: {"en", "he"},
         APPROVED_LLMS: {"en", "vi"},
         ID + "relation/21vianet-operates-azure-china": {"he"},
         AZURE_END: {"fr"},
     }
     for fact, languages in expected.items():
         row = found[fact]
-        assert (row["count"], listed(row["languages"])) == (len(languages), languages), fact
+        assert (row["count"], row["languages"]) == (len(languages), ", ".join(sorted(languages)))
         assert row["status"] == ("corroborated" if len(languages) > 1 else "single source")
+        assert (row["agreeing"], row["disagreeing"]) == (row["languages"], "")
+
+
+def test_contradicting_sources_do_not_corroborate(shipped: ox.Store) -> None:
+    # he: "OpenAI מקבלת 20% מכל הכנסה שמיקרוסופט מפיקה" (Microsoft pays OpenAI);
+    # en: "OpenAI pays Microsoft to offer its services on Azure"
+    row = one(rows(shipped, "corroboration"), fact=REVENUE_SHARE)
+    assert (row["count"], row["languages"], row["status"]) == (2, "en, he", "contested")
+    assert (row["agreeing"], row["disagreeing"]) == ("", "en, he")
+
+
+def test_corroboration_gives_each_sources_wording(shipped: ox.Store) -> None:
+    row = one(rows(shipped, "corroboration"), fact=REVENUE_SHARE)
+    assert row["labels"] == (
+        "en: OpenAI pays Microsoft, including a commission out of its API revenue; "
+        "he: Microsoft pays OpenAI 20% of its revenue from selling OpenAI services"
+    )
+    assert "label" not in row
 
 
 def test_corroboration_lists_single_source_facts_after_the_others(shipped: ox.Store) -> None:
     found = rows(shipped, "corroboration")
     counts = [row["count"] for row in found]
     assert counts == sorted(counts, reverse=True)
-    statuses = [row["status"] for row in found]
-    assert statuses == sorted(statuses)  # "corroborated" < "single source"
     assert {row["count"] for row in found if row["status"] == "single source"} == {1}
+    assert {row["status"] for row in found} == {"corroborated", "contested", "single source"}
 
 
 # --- source disagreements ----------------------------------------------------
+
+OUTCOME = ID + "outcome/"
+
+
+def disagreements(shipped: ox.Store, fact: str, aspect: str, **params: object) -> dict[str, Row]:
+    """Return the rows of one finding by source language."""
+    found = where(rows(shipped, "source-disagreements", **params), fact=fact, aspect=aspect)
+    return {str(row["language"]): row for row in found}
 
 
 def test_disagreement_on_who_pays_whom(shipped: ox.Store) -> None:
     # he: "OpenAI מקבלת 20% מכל הכנסה שמיקרוסופט מפיקה" (OpenAI receives 20% of Microsoft's revenue)
     # en: "OpenAI pays Microsoft to offer its services on Azure"
-    found = where(rows(shipped, "source-disagreements"), fact=REVENUE_SHARE, aspect="direction")
-    stated = {row["language"]: set(str(row["stated"]).split("; ")) for row in found}
-    assert stated == {
-        "en": {"from OpenAI", "to Microsoft"},
-        "he": {"from Microsoft", "to OpenAI"},
+    found = disagreements(shipped, REVENUE_SHARE, "direction")
+    assert {lang: row["stated"] for lang, row in found.items()} == {
+        "en": "OpenAI → Microsoft",
+        "he": "Microsoft → OpenAI",
     }
-    quotes = {row["language"]: row["quotes"] for row in found}
-    assert "20%" in str(quotes["he"])
-    assert "OpenAI pays Microsoft" in str(quotes["en"])
+    assert {row["classification"] for row in found.values()} == {"conflict"}
+    assert found["he"]["quotes"] == (
+        "על פי תנאי ההסכם עם מיקרוסופט, OpenAI מקבלת 20% מכל הכנסה "
+        "שמיקרוסופט מפיקה ממכירת שירותי OpenAI"
+    )
+    assert str(found["he"]["glosses"]).startswith("Under the terms of the agreement with Microsoft")
+    assert found["en"]["quotes"] == (
+        "OpenAI pays Microsoft to offer its services on Azure, and it also pays a commission "
+        "to the software giant out of its API revenue."
+    )
 
 
-def test_disagreement_on_how_many_llms_were_approved(shipped: ox.Store) -> None:
-    # en: "approved more than a hundred local large language models"; vi: "117 được phê duyệt"
-    found = where(rows(shipped, "source-disagreements"), fact=APPROVED_LLMS, aspect="amount")
-    assert {row["language"]: row["stated"] for row in found} == {"en": "at least 100", "vi": "117"}
-    assert "more than a hundred" in str(one(found, language="en")["quotes"])
+def test_disagreement_values_are_named_in_the_requested_language(shipped: ox.Store) -> None:
+    found = disagreements(shipped, REVENUE_SHARE, "direction", lang="zh")
+    assert found["he"]["stated"] == "微软 → OpenAI"
 
 
-def test_disagreement_on_the_restriction_date_and_territories(shipped: ox.Store) -> None:
-    found = where(rows(shipped, "source-disagreements"), fact=RESTRICTION)
-    dates = {r["language"]: r["stated"] for r in where(found, aspect="start date")}
-    assert dates == {"en": "2024-07-09", "he": "--07-09", "zh": "2024-07-09"}
-    places = {
-        r["language"]: set(str(r["stated"]).split("; "))
-        for r in found
-        if r["aspect"] == "jurisdictions"
+def test_hong_kong_is_a_difference_in_scope(shipped: ox.Store) -> None:
+    # vi: "gồm cả Trung Quốc đại lục và Hồng Kông"; en: "OpenAI’s API restriction in China"
+    found = disagreements(shipped, RESTRICTION, "jurisdiction")
+    assert found["vi"]["stated"] == "Hong Kong, Mainland China"
+    assert found["vi"]["quotes"] == (
+        'từ "các quốc gia và vùng lãnh thổ không được hỗ trợ", '
+        "gồm cả Trung Quốc đại lục và Hồng Kông"
+    )
+    assert {found[lang]["stated"] for lang in ("en", "fr", "he", "zh")} == {"China"}
+    assert found["vi"]["classification"] == "difference"
+
+
+def test_who_restricted_access_before_the_ban(shipped: ox.Store) -> None:
+    # he: "OpenAI אסרה באופן רשמי את השימוש בטכנולוגיה שלה בסין זה מכבר" (OpenAI itself);
+    # en: ChatGPT banned "as part of the government’s efforts"; fr: "mises en œuvre par le
+    # gouvernement chinois"; vi names no one ("không chính thức khả dụng")
+    found = disagreements(shipped, OUTCOME + "openai-unavailable-in-china-before-block", "actor")
+    assert {lang: row["stated"] for lang, row in found.items()} == {
+        "en": "Government of China",
+        "fr": "Government of China",
+        "he": "OpenAI",
     }
-    assert places["vi"] == {"Mainland China", "Hong Kong"}
-    assert places["en"] == places["zh"] == {"China"}
+    assert "OpenAI אסרה באופן רשמי" in str(found["he"]["quotes"])
+    assert "the government’s efforts" in str(found["en"]["quotes"])
+    assert "OpenAI remains unsupported" not in str(found["en"]["quotes"])
+
+
+def test_the_delivery_channel(shipped: ox.Store) -> None:
+    # he: "מיקרוסופט אז'ור סין, המופעלת בשיתוף פעולה עם ... 21Vianet";
+    # zh: "通过在中国以外地区部署的模式"
+    operators = disagreements(shipped, AZURE_ROUTE, "operator")
+    assert operators["he"]["stated"] == "21Vianet, Microsoft"
+    assert {operators[lang]["stated"] for lang in ("en", "fr", "zh")} == {"Microsoft"}
+    services = disagreements(shipped, AZURE_ROUTE, "service")
+    assert services["he"]["stated"] == "Azure OpenAI Service, Microsoft Azure China"
+    assert "21Vianet" in str(services["he"]["quotes"])
+    terms = disagreements(shipped, AZURE_ROUTE, "terms")
+    assert "hosted in foreign regions" in str(terms["fr"]["stated"])
+    assert "在中国以外地区部署" in str(terms["zh"]["quotes"])
+
+
+def test_who_may_use_azure_openai(shipped: ox.Store) -> None:
+    # zh: "用Azure企业账号" (an Azure enterprise account); fr: "aux développeurs"; en: "users"
+    found = disagreements(shipped, AZURE_ROUTE, "audience")
+    assert {lang: row["stated"] for lang, row in found.items()} == {
+        "en": "enterprise customers, users",
+        "fr": "developers, enterprise customers",
+        "he": "developers, enterprise customers, users",
+        "zh": "enterprise customers",
+    }
+    assert "Azure企业账号" in str(found["zh"]["quotes"])
+    assert "users can still access" in str(found["en"]["quotes"])
+
+
+def test_what_openai_actually_did(shipped: ox.Store) -> None:
+    # he: "עזיבתה את השוק הסיני" and "ניתוק הגישה גם למשתמשים ב-VPN"; zh: "封禁了中国用户"
+    audiences = disagreements(shipped, RESTRICTION, "audience")
+    assert audiences["he"]["stated"] == "VPN users, developers, enterprise customers"
+    assert audiences["zh"]["stated"] == "developers, startups, users"
+    assert audiences["en"]["stated"] == "developers"
+    services = disagreements(shipped, RESTRICTION, "service")
+    assert services["he"]["stated"] == "OpenAI API, OpenAI models"
+    assert "תמונה וקול" in str(services["he"]["quotes"])
+
+
+def test_opposite_stances_on_moving_to_chinese_models(shipped: ox.Store) -> None:
+    # he: "ייתכן שחלופות אלה אינן הכרחיות"; fr: "se tournent de plus en plus vers les
+    # solutions d’IA d’entreprises nationales"; vi: Zhou Hongyi "dự đoán rằng lệnh cấm sẽ thúc đẩy"
+    found = disagreements(shipped, OUTCOME + "developers-move-to-chinese-models", "stance")
+    assert {lang: row["stated"] for lang, row in found.items()} == {
+        "fr": "affirms",
+        "he": "denies",
+        "vi": "affirms",
+    }
+    assert {row["classification"] for row in found.values()} == {"conflict"}
+
+
+def test_credited_outlet_and_kind_of_microsofts_confirmation(shipped: ox.Store) -> None:
+    # he: "על פי דיווח שפורסם ב-The Information"; zh: "接受媒体PYMNTS采访时表示";
+    # fr: "Microsoft a annoncé son intention"
+    fact = ID + "event/microsoft-confirms-azure-openai-china"
+    outlets = disagreements(shipped, fact, "credited outlet")
+    assert {lang: row["stated"] for lang, row in outlets.items()} == {
+        "he": "The Information",
+        "zh": "PYMNTS",
+    }
+    kinds = disagreements(shipped, fact, "type")
+    assert {lang: row["stated"] for lang, row in kinds.items()} == {
+        "fr": "announcement",
+        "he": "statement",
+        "zh": "statement",
+    }
+
+
+def test_refinements_are_not_disagreements(shipped: ox.Store) -> None:
+    # en "July 9th, 2024" and he "9 ביולי" (no year): the same day at another precision;
+    # en "more than a hundred" and vi "117": the same number, stated more precisely
+    found = rows(shipped, "source-disagreements")
+    assert not where(found, fact=RESTRICTION, aspect="start date")
+    assert not where(found, fact=APPROVED_LLMS)
+    assert {row["classification"] for row in found} == {"conflict", "difference"}
+
+
+def test_refinements_stay_in_the_comparison_graph(shipped: ox.Store) -> None:
+    query = """PREFIX aia: <https://w3id.org/aiaccess/ontology#>
+    SELECT ?finding WHERE { GRAPH <https://w3id.org/aiaccess/graph/comparison> {
+      ?finding aia:about <%s> ; aia:classification aia:Refinement } }"""
+    found = shipped.query(query % APPROVED_LLMS)
+    assert isinstance(found, ox.QuerySolutions)
+    assert [row["finding"] for row in found] == [
+        ox.NamedNode(ID + "finding/quantity-china-approved-llms/amount")
+    ]
 
 
 def test_no_disagreement_where_sources_agree(shipped: ox.Store) -> None:
     found = rows(shipped, "source-disagreements")
-    agreed = {(ID + "relation/microsoft-openai-partnership"), (ID + "offer/zhipu-ai")}
+    agreed = {
+        ID + "relation/microsoft-openai-partnership",
+        ID + "relation/microsoft-investment-in-openai",
+    }
     assert not [row for row in found if row["fact"] in agreed]
+
+
+def test_every_disagreement_row_has_its_own_quote(shipped: ox.Store) -> None:
+    for row in rows(shipped, "source-disagreements"):
+        assert row["quotes"] and row["glosses"], row
+        assert str(row["quotes"]).count(" | ") == str(row["glosses"]).count(" | ")
 
 
 # --- relationships ----------------------------------------------------------
@@ -413,7 +654,7 @@ def test_role_start_date_as_stated(shipped: ox.Store) -> None:
         rows(shipped, "people-and-roles"),
         membership=ID + "membership/paul-nakasone-openai-safety-team",
     )
-    assert (row["organization"], row["start"], row["end"]) == ("OpenAI", "2024-06-13", None)
+    assert (row["organization"], row["start"], row["end"]) == ("OpenAI", "--06-13", None)
 
 
 # --- articles and attribution -----------------------------------------------
@@ -508,7 +749,7 @@ def test_government_actions_and_their_targets(shipped: ox.Store) -> None:
         "United States government",
         "China",
     )
-    assert listed(chips["sources"]) == {"en", "he", "vi"}
+    assert listed(chips["sources"]) == {"en", "vi"}  # he speaks of advanced technology, not chips
     # he: "חקיקה דו-מפלגתית המבקשת להקל על חסימת מכירת בינה מלאכותית מארצות הברית לסין"
     bill = found[ID + "policy/us-ai-sales-bill"]
     assert (bill["kind"], bill["targets"], bill["sources"]) == ("Legislation", "China", "he")
@@ -532,6 +773,56 @@ def test_government_actions_and_their_targets(shipped: ox.Store) -> None:
     # en: "ChatGPT is already banned in China, where authorities exercise strict control"; fr
     # names no actor: what one source attributes is not lost when another is silent
     assert chatgpt["actors"] == "Government of China"
+
+
+def test_government_actions_say_which_source_said_what(shipped: ox.Store) -> None:
+    found = {row["measure"]: row for row in rows(shipped, "government-actions")}
+    chips = found[ID + "policy/us-ai-chip-export-controls"]
+    # en: "the US’s extensive chip restrictions, which also target AI chips"; vi: "những nỗ lực
+    # của chính phủ Hoa Kỳ nhằm hạn chế ... công nghệ bán dẫn và AI tiên tiến"
+    assert chips["labels"] == (
+        "en: US chip restrictions, which also target AI chips; "
+        "vi: U.S. restrictions on China's access to semiconductors and advanced AI"
+    )
+    assert chips["actors_by_source"] == (
+        "en: United States government; vi: United States government"
+    )
+    assert str(chips["terms"]).startswith("en: The US’s extensive chip restrictions")
+    assert "; vi: U.S. government efforts to restrict China's expansion" in str(chips["terms"])
+    # he speaks of cutting China off from advanced technology, not of chips: its own measure
+    cutoff = found[ID + "policy/us-advanced-technology-cutoff-china"]
+    assert (cutoff["kind"], cutoff["sources"]) == ("Export control", "he")
+    chatgpt = found[ID + "policy/china-chatgpt-ban"]
+    assert chatgpt["labels"] == (
+        "en: ChatGPT is banned in China; fr: ChatGPT is not available in China"
+    )
+    assert chatgpt["actors_by_source"] == "en: Government of China"
+
+
+def test_government_actions_in_chinese(shipped: ox.Store) -> None:
+    found = {row["measure"]: row for row in rows(shipped, "government-actions", lang="zh")}
+    treasury = found[ID + "policy/us-treasury-china-investment-rule"]
+    assert (treasury["actors"], treasury["targets"]) == ("美国财政部", "中国")
+
+
+def test_quantities_in_words_as_stated(shipped: ox.Store) -> None:
+    found = {row["quantity"]: row for row in rows(shipped, "quantities")}
+    # en: "approved more than a hundred local large language models"; vi: "117 được phê duyệt"
+    assert found[APPROVED_LLMS]["amounts"] == "en: more than 100; vi: 117"
+    # zh: "在全球范围内会有10-20个基础的大语言模型存在"
+    predicted = found[ID + "quantity/altman-predicted-foundation-llms"]
+    assert (predicted["amounts"], predicted["units"]) == (
+        "zh: 10–20",
+        "zh: foundation large language models",
+    )
+    # zh: "十多天" (more than ten days); vi: "hơn 200 LLM" (more than 200)
+    assert found[ID + "quantity/altman-ouster-duration"]["amounts"] == "zh: more than 10"
+    assert found[ID + "quantity/china-self-developed-llms"]["amounts"] == "vi: more than 200"
+    # en: "NVIDIA’s $3.15 trillion market capitalization"
+    assert found[ID + "quantity/nvidia-market-capitalization"]["amounts"] == (
+        "en: 3,150,000,000,000"
+    )
+    assert not any("at least" in str(row["amounts"]) for row in found.values())
 
 
 # --- coverage by source -----------------------------------------------------
@@ -717,11 +1008,11 @@ def test_access_restrictions_in_chinese_name_audiences_in_chinese(shipped: ox.St
         "个人开发者",
         "企业客户",
     )
-    # zh: "套壳ChatGPT做一些 AI 应用" (startups) and API developers
+    # zh: "套壳ChatGPT做一些 AI 应用" (startups), API developers and "封禁了中国用户" (users)
     zh = one(
         rows(shipped, "access-restrictions", lang="zh"), restriction=RESTRICTION, language="zh"
     )
-    assert listed(zh["audiences"]) == {"初创企业", "开发者"}
+    assert listed(zh["audiences"]) == {"初创企业", "开发者", "用户"}
 
 
 def test_command_line_prints_kinds_and_audiences_in_chinese() -> None:

@@ -125,7 +125,9 @@ def validate() -> None:
     help="On-disk Oxigraph store, created from the packaged data if missing.",
 )
 @click.option("--base-url", help="Public URL of this server [default: the URL it listens on].")
-@click.option("--timeout", default=10.0, show_default=True, help="Seconds a query may run.")
+@click.option(
+    "--timeout", default=10.0, show_default=True, help="Seconds a query may run on a worker."
+)
 @click.option("--allow-service", multiple=True, metavar="URL", help="Allow SERVICE to URL.")
 @click.option("--workers", type=click.IntRange(1), help="Query processes [default: cores, min 2].")
 @click.option(
@@ -138,10 +140,27 @@ def validate() -> None:
     "--max-result-bytes", default=33_554_432, show_default=True, help="Largest query result."
 )
 @click.option(
-    "--max-concurrent-queries",
-    default=32,
+    "--queue-length",
+    default=64,
     show_default=True,
-    help="Queries running or waiting at once; more are answered 503.",
+    help="Queries waiting for a worker at once; more are answered 503.",
+)
+@click.option(
+    "--queue-timeout", default=30.0, show_default=True, help="Seconds a query may wait to run."
+)
+@click.option(
+    "--worker-memory",
+    default=2048,
+    show_default=True,
+    type=click.IntRange(0),
+    help="MiB of address space per query worker (0: no limit).",
+)
+@click.option(
+    "--client-budget",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Seconds of query time per client address per minute (0: off; loopback exempt).",
 )
 @click.option(
     "--cors-origin", multiple=True, default=["*"], show_default=True, help="Origin CORS allows."
@@ -160,7 +179,10 @@ def serve(
     max_query_length: int,
     max_body_bytes: int,
     max_result_bytes: int,
-    max_concurrent_queries: int,
+    queue_length: int,
+    queue_timeout: float,
+    worker_memory: int,
+    client_budget: float,
     cors_origin: tuple[str, ...],
     no_cors: bool,
     access_log: bool,
@@ -182,7 +204,10 @@ def serve(
         query_length=max_query_length,
         body_bytes=max_body_bytes,
         result_bytes=max_result_bytes,
-        concurrent_queries=max_concurrent_queries,
+        queue_length=queue_length,
+        queue_seconds=queue_timeout,
+        worker_memory=worker_memory * 2**20,
+        client_seconds=client_budget,
     )
     try:
         settings = Settings(

@@ -13,6 +13,7 @@ that need the whole dataset; adding one is one line there.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from aiaccess import evidence, memo, mentions, seeds
+from aiaccess import comparison, evidence, memo, mentions, seeds, temporal
 from aiaccess.articles import Context, Forms, Job, compute, source_of
 from aiaccess.errors import DataError
 from aiaccess.namespaces import ONTOLOGY_GRAPH, REGISTRY_GRAPH
@@ -34,8 +35,10 @@ Progress = Callable[[int, int], None]
 
 DatasetStep = Callable[[list[ox.Quad]], list[ox.Quad]]
 
-DATASET_STEPS: tuple[DatasetStep, ...] = ()
-"""Computed steps over the whole dataset (every graph's quads in, new quads out)."""
+DATASET_STEPS: tuple[DatasetStep, ...] = (temporal.derive, comparison.compare)
+"""Computed steps over the whole dataset (every graph's quads in, new quads out): the
+temporal network's derived dates (graph/temporal) and the comparison of sources
+(graph/comparison)."""
 
 PARALLEL_FROM = 16
 """Fewer articles to compute than this are computed in this process: workers cost a start."""
@@ -53,6 +56,8 @@ class Assembled:
     """The ontology and registry graphs (and dataset-wide computed ones)."""
     articles: dict[str, list[ox.Quad]] = field(default_factory=dict)
     """Article slug -> what that article contributes: its graph and its mentions."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Article slug -> SHA-256 of its part's N-Quads (names its validation result)."""
 
 
 def assemble(resources: Resources | None = None, progress: Progress | None = None) -> Assembled:
@@ -79,12 +84,14 @@ def assemble(resources: Resources | None = None, progress: Progress | None = Non
     salt = memo.key(res.registry.read_bytes())
     jobs = [Job(path, res.relative(path), res.seeds) for path in res.article_files()]
     parts = _parts(jobs, context, salt, progress)
-    sources = [source for source, _ in parts]
+    sources = [part.source for part in parts]
     files |= {source.graph.value: source.path for source in sources}
-    articles = {source.slug: quads for source, quads in parts}
+    articles = {part.source.slug: part.quads for part in parts}
+    digests = {part.source.slug: part.digest for part in parts}
     for step in DATASET_STEPS:
         base += step(_sorted([base, *articles.values()]))
-    return Assembled(_sorted([base, *articles.values()]), sources, files, base, articles)
+    quads = _sorted([base, *articles.values()])
+    return Assembled(quads, sources, files, base, articles, digests)
 
 
 def store(resources: Resources | None = None) -> ox.Store:
@@ -94,12 +101,19 @@ def store(resources: Resources | None = None) -> ox.Store:
     return result
 
 
-def _parts(
-    jobs: list[Job], context: Context, salt: str, progress: Progress | None
-) -> list[tuple[evidence.Source, list[ox.Quad]]]:
-    """Return each article's source and quads: remembered ones read, the others computed."""
+@dataclass(frozen=True)
+class Part:
+    """One article's part: the article, its quads and the SHA-256 of their N-Quads."""
+
+    source: evidence.Source
+    quads: list[ox.Quad]
+    digest: str
+
+
+def _parts(jobs: list[Job], context: Context, salt: str, progress: Progress | None) -> list[Part]:
+    """Return each article's part: remembered ones read, the others computed."""
     keys = [memo.key(salt, str(job.shown), job.path.read_bytes()) for job in jobs]
-    found: dict[int, tuple[evidence.Source, list[ox.Quad]]] = {}
+    found: dict[int, Part] = {}
     for index, (job, name) in enumerate(zip(jobs, keys, strict=True)):
         remembered = _remembered(job, name, context)
         if remembered is not None:
@@ -111,16 +125,14 @@ def _parts(
         quads = _parse(data)
         source = source_of(jobs[index], quads, context.manifest)
         assert source is not None  # just computed from the current seed
-        found[index] = (source, quads)
+        found[index] = Part(source, quads, hashlib.sha256(data).hexdigest())
         done += 1
         if progress is not None:
             progress(done, len(jobs))
     return [found[i] for i in range(len(jobs))]
 
 
-def _remembered(
-    job: Job, name: str, context: Context
-) -> tuple[evidence.Source, list[ox.Quad]] | None:
+def _remembered(job: Job, name: str, context: Context) -> Part | None:
     """Return a remembered part whose seed is unchanged, or None."""
     data = memo.get("articles", name + ".nq")
     if data is None:
@@ -130,7 +142,7 @@ def _remembered(
     except SyntaxError:
         return None
     source = source_of(job, quads, context.manifest)
-    return None if source is None else (source, quads)
+    return None if source is None else Part(source, quads, hashlib.sha256(data).hexdigest())
 
 
 def _computed(jobs: list[Job], context: Context) -> Iterator[bytes]:

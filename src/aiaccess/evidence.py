@@ -1,8 +1,9 @@
 """Turning curated evidence blank nodes into located Web Annotations.
 
-Curated data writes ``<fact> aia:evidence [ aia:quote "…"@xx ; aia:gloss "…"@en ]``.
-The build proves each quote is in the article's seed, verbatim, and replaces
-the blank node by an ``aia:Evidence`` annotation with the quote's offsets.
+Curated data writes ``<fact> aia:evidence [ aia:supports <property> ; aia:quote "…"@xx ;
+aia:gloss "…"@en ]``. The build proves each quote is in the article's seed, verbatim, and
+replaces the blank node by an ``aia:Evidence`` annotation with the quote's offsets, keeping
+the properties of the fact whose stated values the quote backs (``aia:supports``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from aiaccess.namespaces import AIA, ID
 EVIDENCE = ox.NamedNode(AIA + "evidence")
 QUOTE = ox.NamedNode(AIA + "quote")
 GLOSS = ox.NamedNode(AIA + "gloss")
-_ALLOWED = {QUOTE, GLOSS}
+SUPPORTS = ox.NamedNode(AIA + "supports")
+_ALLOWED = {QUOTE, GLOSS, SUPPORTS}
 
 
 @dataclass(frozen=True)
@@ -40,10 +42,13 @@ def expand(triples: list[ox.Triple], source: Source) -> list[ox.Quad]:
     """Return the file's triples as quads in the article graph, evidence expanded.
 
     :raises EvidenceError: if a quote is not verbatim in the seed, or its tags are wrong.
-    :raises DataError: if a blank node is used anywhere but as an evidence node.
+    :raises DataError: if a blank node is used anywhere but as an evidence node, or evidence
+        supports a property its fact does not state in this file.
     """
     nodes: dict[ox.BlankNode, list[ox.Triple]] = defaultdict(list)
+    stated: dict[ox.NamedNode | ox.BlankNode | ox.Triple, set[ox.NamedNode]] = defaultdict(set)
     for triple in triples:
+        stated[triple.subject].add(triple.predicate)
         if isinstance(triple.subject, ox.BlankNode):
             nodes[triple.subject].append(triple)
     quads: list[ox.Quad] = []
@@ -62,6 +67,7 @@ def expand(triples: list[ox.Triple], source: Source) -> list[ox.Quad]:
             if not isinstance(triple.subject, ox.NamedNode):
                 raise DataError(source.path, "quoted triples cannot carry evidence")
             used.add(obj)
+            _check_supports(triple.subject, nodes[obj], stated[triple.subject], source)
             quads += _evidence(triple.subject, nodes[obj], source)
         else:
             quads.append(ox.Quad(triple.subject, triple.predicate, obj, source.graph))
@@ -91,12 +97,32 @@ def _evidence(fact: ox.NamedNode, props: list[ox.Triple], source: Source) -> lis
         )
     iri = ox.NamedNode(f"{ID}evidence/{source.slug}/{span.start}-{span.end}-{local_name(fact)}")
     graph = source.graph
+    supported = [ox.Quad(iri, SUPPORTS, t.object, graph) for t in props if t.predicate == SUPPORTS]
     return [
         ox.Quad(fact, EVIDENCE, iri, graph),
         ox.Quad(iri, GLOSS, gloss, graph),
+        *supported,
         *annotation_quads(iri, AIA + "Evidence", "describing", fact, graph),
         *target_quads(iri, source.iri, span, quote.language, graph),
     ]
+
+
+def _check_supports(
+    fact: ox.NamedNode, props: list[ox.Triple], stated: set[ox.NamedNode], source: Source
+) -> None:
+    """Refuse evidence that backs a value its fact has not in this article.
+
+    SHACL sees the union of all articles, where another article may state the
+    value; only the file knows what this article states.
+    """
+    for prop in (t.object for t in props if t.predicate == SUPPORTS):
+        if prop not in stated:
+            shown = prop.value if isinstance(prop, ox.NamedNode | ox.Literal) else str(prop)
+            raise DataError(
+                source.path,
+                f"evidence of <{fact.value}> supports <{shown}>, which the fact "
+                "does not state in this article",
+            )
 
 
 def _single(

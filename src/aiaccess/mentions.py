@@ -85,14 +85,26 @@ def mention_quads(
 def _longest_spans(
     text: str, forms: dict[str, set[ox.NamedNode]]
 ) -> dict[tuple[ox.NamedNode, int], Span]:
-    """Return one span per entity and start offset: the longest of its forms found there.
+    """Return the mentions found in ``text``: longest forms first, no two overlapping.
 
-    Two forms of one entity can start at the same place ("Zhipu" and "Zhipu AI");
-    that is one mention, not two.
+    A form nested in a longer one that was found is not a mention of its own:
+    "Trung Quốc đại lục" (mainland China) does not also name "Trung Quốc"
+    (China), and "Zhipu AI" is not also "Zhipu". A form that names several
+    entities yields one mention of each, on the same span.
+
+    >>> china, mainland = ox.NamedNode(ID + "place/china"), ox.NamedNode(ID + "place/mainland")
+    >>> forms = {"Trung Quốc": {china}, "Trung Quốc đại lục": {mainland}}
+    >>> [(e.value, s.exact) for (e, _), s in _longest_spans("Trung Quốc đại lục", forms).items()]
+    [('https://w3id.org/aiaccess/id/place/mainland', 'Trung Quốc đại lục')]
     """
+    taken: list[bool] = [False] * len(text)
     spans: dict[tuple[ox.NamedNode, int], Span] = {}
-    for form in sorted(forms, key=len):
+    for form in sorted(forms, key=lambda f: (-len(f), f)):
         for start in matches(text, form):
+            end = start + len(form)
+            if any(taken[start:end]):
+                continue
+            taken[start:end] = [True] * len(form)
             for entity in forms[form]:
                 spans[(entity, start)] = span_at(text, start, len(form))
     return spans

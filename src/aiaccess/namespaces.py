@@ -17,6 +17,8 @@ DATASET_IRI = ID + "dataset/aiaccess"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 REGISTRY_GRAPH = GRAPH + "registry"
 MENTIONS_GRAPH = GRAPH + "mentions"
+COMPARISON_GRAPH = GRAPH + "comparison"
+TEMPORAL_GRAPH = GRAPH + "temporal"
 ARTICLE_GRAPH = GRAPH + "article/"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -35,6 +37,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 FOAF = "http://xmlns.com/foaf/0.1/"
 SH = "http://www.w3.org/ns/shacl#"
 WD = "http://www.wikidata.org/entity/"
+TIME = "http://www.w3.org/2006/time#"
 
 PREFIXES: dict[str, str] = {
     "aia": AIA,
@@ -52,6 +55,7 @@ PREFIXES: dict[str, str] = {
     "void": VOID,
     "sd": SD,
     "wd": WD,
+    "time": TIME,
 }
 """Prefixes used when serializing Turtle and TriG, and offered to SPARQL users."""
 

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from aiaccess.catalog import CannedQuery, Parameter, get, parse, read
 from aiaccess.errors import ParameterError, QueryError
 from aiaccess.namespaces import ID, XSD
+from aiaccess.sparql_tokens import where_clauses
 
 Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Value: TypeAlias = str | int | float | Decimal | bool | None
@@ -61,16 +62,6 @@ _NUMBERS: dict[str, type[int] | type[Decimal] | type[float]] = {
     XSD + "double": float,
     XSD + "float": float,
 }
-_SCANNER = re.compile(
-    r"""\#[^\n]*
-      | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-      | '''(?:[^'\\]|\\.|'(?!''))*'''
-      | "(?:[^"\\\n]|\\.)*"
-      | '(?:[^'\\\n]|\\.)*'
-      | <[^<>"{}|^`\\\x00-\x20]*>
-      | (?<![\w:?$])(?P<where>WHERE\s*\{)""",
-    re.VERBOSE | re.IGNORECASE | re.DOTALL,
-)
 
 
 @dataclass(frozen=True)
@@ -313,7 +304,7 @@ def _bound(text: str, values: tuple[tuple[str, Term], ...]) -> str:
     names = " ".join(f"?{name}" for name, _ in values)
     row = " ".join(str(value) for _, value in values)
     clause = f" VALUES ({names}) {{ ({row}) }}"
-    ends = [m.end() for m in _SCANNER.finditer(text) if m["where"]]
+    ends = where_clauses(text)
     if not ends:
         raise QueryError("cannot bind parameters: the query has no 'WHERE {' clause")
     pieces = [text[start:end] for start, end in zip([0, *ends], [*ends, len(text)], strict=True)]

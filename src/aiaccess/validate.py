@@ -22,13 +22,13 @@ describes the resource.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -135,8 +135,34 @@ def _shacl_findings(data: Assembled, resources: Resources) -> set[Finding]:
     shapes = _shapes_text(resources)
     program = _compiled(shapes)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        found = pool.map(lambda unit: _unit_findings(program, shapes, unit), units(data))
+        found = pool.map(lambda unit: _unit_findings(program, *unit), _named_units(data, shapes))
         return {finding for findings in found for finding in findings}
+
+
+Unit = tuple[str, Callable[[], list[ox.Quad]]]
+"""A validation unit's memo name, and how to gather its quads (only needed if not recalled)."""
+
+
+def _named_units(data: Assembled, shapes: str) -> list[Unit]:
+    """Return each unit's memo name and quads, named without gathering them where possible.
+
+    A unit is a function of the base graphs and the article's part, so it is
+    named after their digests; a part without a recorded digest (data assembled
+    by hand) is named after its gathered quads.
+    """
+    base = ox.serialize(data.base, format=ox.RdfFormat.N_QUADS) or b""
+    index = _index(data.base)
+    named: list[Unit] = [(memo.key(shapes, base), lambda: data.base)]
+    for slug, quads in data.articles.items():
+        gather = functools.partial(_with_context, quads, index)
+        digest = data.digests.get(slug)
+        if digest is None:
+            unit = gather()
+            name = memo.key(shapes, ox.serialize(unit, format=ox.RdfFormat.N_QUADS) or b"")
+            named.append((name, functools.partial(list, unit)))
+        else:
+            named.append((memo.key(shapes, base, digest), gather))
+    return named
 
 
 def _check_findings(store: ox.Store, resources: Resources) -> list[Finding]:
@@ -178,11 +204,22 @@ def units(data: Assembled) -> list[list[ox.Quad]]:
     An article's unit is its own quads and the ontology and registry quads
     about what they name, followed transitively.
     """
+    index = _index(data.base)
+    return [data.base, *(_with_context(own, index) for own in data.articles.values())]
+
+
+def _index(base: list[ox.Quad]) -> dict[ox.NamedNode, list[ox.Quad]]:
+    """Return the base quads by subject."""
     index: dict[ox.NamedNode, list[ox.Quad]] = defaultdict(list)
-    for quad in data.base:
+    for quad in base:
         if isinstance(quad.subject, ox.NamedNode):
             index[quad.subject].append(quad)
-    return [data.base, *(own + _context(own, index) for own in data.articles.values())]
+    return index
+
+
+def _with_context(quads: list[ox.Quad], index: dict[ox.NamedNode, list[ox.Quad]]) -> list[ox.Quad]:
+    """Return an article's quads followed by the base quads they reach."""
+    return quads + _context(quads, index)
 
 
 def _context(quads: list[ox.Quad], index: dict[ox.NamedNode, list[ox.Quad]]) -> list[ox.Quad]:
@@ -202,7 +239,7 @@ def _context(quads: list[ox.Quad], index: dict[ox.NamedNode, list[ox.Quad]]) -> 
     return found
 
 
-@cache
+@functools.cache
 def _compiled(shapes: str) -> Any:
     """Compile the shapes once per process (pyshacl-turbo keeps the compiled program)."""
     from pyshacl_turbo import compile_shapes
@@ -217,19 +254,18 @@ def _shapes_text(resources: Resources) -> str:
     return resources.shapes.read_text(encoding="utf-8")
 
 
-def _unit_findings(program: Any, shapes: str, unit: list[ox.Quad]) -> list[Finding]:
+def _unit_findings(program: Any, name: str, gather: Callable[[], list[ox.Quad]]) -> list[Finding]:
     """Validate one unit, or recall its findings from an earlier run."""
-    name = memo.key(shapes, ox.serialize(unit, format=ox.RdfFormat.N_QUADS) or b"") + ".json"
-    remembered = memo.get("shacl", name)
+    remembered = memo.get("shacl", name + ".json")
     if remembered is not None:
         return [tuple(f) for f in json.loads(remembered)]
     store = ox.Store()
-    store.bulk_extend(unit)
+    store.bulk_extend(gather())
     conforms, results, _ = program.validate(
         store, inference="none", allow_warnings=True, allow_infos=False
     )
     found = [] if conforms else _findings(results)
-    memo.put("shacl", name, json.dumps(found).encode())
+    memo.put("shacl", name + ".json", json.dumps(found).encode())
     return found
 
 

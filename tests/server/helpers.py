@@ -74,14 +74,16 @@ class InProcess:
     lives there); each request is an ``httpx`` call through ``ASGITransport``.
     """
 
-    def __init__(self, app: Starlette, base_url: str) -> None:
+    def __init__(
+        self, app: Starlette, base_url: str, client: tuple[str, int] = ("127.0.0.1", 123)
+    ) -> None:
         self.app = app
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._thread.start()
         self._lifespan = app.router.lifespan_context(app)
         self._call(self._lifespan.__aenter__())
-        transport = httpx.ASGITransport(app=app)
+        transport = httpx.ASGITransport(app=app, client=client)
         self._client = httpx.AsyncClient(transport=transport, base_url=base_url)
 
     def _call(self, coroutine: Coroutine[Any, Any, T]) -> T:
@@ -116,9 +118,13 @@ class InProcess:
 
 
 @contextmanager
-def in_process(app: Starlette, base_url: str = "http://testserver") -> Iterator[InProcess]:
-    """Run ``app`` in process for the duration of the block."""
-    caller = InProcess(app, base_url)
+def in_process(
+    app: Starlette,
+    base_url: str = "http://testserver",
+    client: tuple[str, int] = ("127.0.0.1", 123),
+) -> Iterator[InProcess]:
+    """Run ``app`` in process for the duration of the block, as requested from ``client``."""
+    caller = InProcess(app, base_url, client)
     try:
         yield caller
     finally:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
+import time
 
 import httpx
 import pyoxigraph as ox
@@ -177,3 +179,63 @@ def test_curl_conditional_get(live: str) -> None:
         live + "ontology.ttl",
     )
     assert out == "304"
+
+
+H2C_OFFER = (
+    "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+    "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n"
+)
+"""The headers Java's HttpClient and ``curl --http2`` add to a request on an http:// URL."""
+
+
+def exchange(live: str, segments: list[bytes]) -> list[bytes]:
+    """Send ``segments`` on one connection, each in its own write; return every response read.
+
+    A final ``Connection: close`` request follows, so the server's answers can be
+    read to the end of the stream and counted without waiting for a time.
+    """
+    host, port = live.removeprefix("http://").strip("/").split(":")
+    closing = f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        for segment in segments:
+            sock.sendall(segment)
+            time.sleep(0.05)  # lets each write leave as its own TCP segment
+        sock.sendall(closing.encode())
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    return [b"HTTP/1.1" + part for part in received.split(b"HTTP/1.1")[1:]]
+
+
+def h2c_post(live: str, body: bytes) -> bytes:
+    """Return the head of a form POST of ``body`` that offers an upgrade to h2c."""
+    host = live.removeprefix("http://").strip("/")
+    return (
+        f"POST /sparql HTTP/1.1\r\nHost: {host}\r\n{H2C_OFFER}Accept: text/csv\r\n"
+        f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode()
+
+
+H2C_QUERY = b"query=SELECT+%28%22h2c%22+AS+%3Fx%29+%7B%7D"
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one-segment", "two-segments"])
+def test_post_offering_h2c_gets_exactly_one_answer(live: str, split: bool) -> None:
+    head = h2c_post(live, H2C_QUERY)
+    segments = [head, H2C_QUERY] if split else [head + H2C_QUERY]
+    first, *rest = exchange(live, segments)
+    assert first.startswith(b"HTTP/1.1 200 ")
+    assert first.endswith(b"\r\n\r\nx\r\nh2c\r\n")
+    assert len(rest) == 1 and rest[0].endswith(b'{"head":{},"boolean":true}')
+
+
+def test_curl_http2_post(live: str) -> None:
+    out = curl(
+        "--http2",
+        "--data-urlencode",
+        "query=SELECT (2 AS ?x) {}",
+        "-H",
+        "Accept: text/csv",
+        live + "sparql",
+    )
+    assert out == "x\r\n2\r\n"

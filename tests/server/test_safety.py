@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from starlette.applications import Starlette
 
@@ -25,7 +26,7 @@ from aiaccess.server.runner import running
 from aiaccess.server.settings import Settings
 from tests.server.helpers import JSON_RESULTS, InProcess, Listener, in_process, listener
 
-TIMEOUT = 2.0
+TIMEOUT = 5.0
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }} # {}"
 """A cross product of the dataset with itself three times; ``{}`` makes each text unique."""
 
@@ -40,8 +41,8 @@ def wait_for(condition: Callable[[], bool], what: str) -> None:
 
 @pytest.fixture(scope="module")
 def guarded() -> Iterator[tuple[Starlette, str]]:
-    """A live server with a short time limit and room for three queries at once."""
-    limits = Limits(timeout=TIMEOUT, concurrent_queries=3)
+    """A live server with two workers, a short time limit and room for one waiting query."""
+    limits = Limits(timeout=TIMEOUT, queue_length=1)
     app = create_app(Settings(base_url="http://127.0.0.1/", workers=2, limits=limits))
     with running(app) as url:
         yield app, url
@@ -64,8 +65,9 @@ def test_runaway_query_is_stopped_while_others_are_answered(guarded: tuple[Starl
     with ThreadPoolExecutor(1) as executor:
         slow = executor.submit(ask, url, RUNAWAY.format("stopped"))
         wait_for(lambda: pool.in_progress == 1, "the runaway query to start")
-        answers = [ask(url, f"ASK {{ FILTER({n} = {n}) }}") for n in range(5)]
-        still_running = pool.in_progress == 1
+        answers = [ask(url, "ASK { FILTER(0 = 0) }")]
+        still_running = pool.in_progress == 1  # the first answer came while it ran
+        answers += [ask(url, f"ASK {{ FILTER({n} = {n}) }}") for n in range(1, 5)]
         response = slow.result()
     assert [a.status_code for a in answers] == [200] * 5
     assert still_running
@@ -88,46 +90,86 @@ def test_stopped_worker_is_killed_and_replaced(guarded: tuple[Starlette, str]) -
         os.kill(killed.pop(), 0)
 
 
-def test_too_many_queries_are_refused_at_once(guarded: tuple[Starlette, str]) -> None:
+def test_query_past_a_full_queue_is_refused_at_once(guarded: tuple[Starlette, str]) -> None:
     app, url = guarded
     pool = pool_of(app)
     wait_for(lambda: len(pool.pids) == 2, "a full pool")
     with ThreadPoolExecutor(3) as executor:
         slow = [executor.submit(ask, url, RUNAWAY.format(f"busy {n}")) for n in range(3)]
-        wait_for(lambda: pool.in_progress == 3, "three queries in progress")
-        refused = ask(url, "ASK {}")
-        statuses = [s.result().status_code for s in slow]
+        wait_for(lambda: pool.in_progress == 3, "two queries running and one waiting")
+        refused = ask(url, "ASK { FILTER(true) }")
+        answers = [s.result() for s in slow]
     assert (refused.status_code, refused.text) == (
         503,
-        "too many queries in progress (limit 3); try again shortly\n",
+        "too many queries are waiting (limit 1); try again shortly\n",
     )
     assert refused.headers["retry-after"] == "1"
-    assert statuses == [503, 503, 503]
+    stopped = f"the query ran longer than the limit of {TIMEOUT:g} s and was stopped\n"
+    assert [(a.status_code, a.text) for a in answers] == [(503, stopped)] * 3
 
 
-def test_worker_dying_while_idle_costs_no_query(guarded: tuple[Starlette, str]) -> None:
+def test_waiting_for_a_worker_does_not_use_the_run_time(guarded: tuple[Starlette, str]) -> None:
+    """Both workers are busy for the whole time limit; the query queued behind them still runs."""
     app, url = guarded
     pool = pool_of(app)
     wait_for(lambda: len(pool.pids) == 2, "a full pool")
-    os.kill(pool.pids[0], signal.SIGKILL)  # as the kernel's out-of-memory killer would
-    statuses = [ask(url, f"ASK {{ FILTER({n} > 0) }}").status_code for n in range(1, 5)]
-    assert statuses == [200] * 4
+    with ThreadPoolExecutor(3) as executor:
+        slow = [executor.submit(ask, url, RUNAWAY.format(f"ahead {n}")) for n in range(2)]
+        wait_for(lambda: pool.running == 2, "two queries running")
+        queued = executor.submit(ask, url, "SELECT (COUNT(*) AS ?n) { ?s a aia:Article }")
+        wait_for(lambda: pool.waiting == 1, "one query waiting")
+        assert [s.result().status_code for s in slow] == [503, 503]
+        answer = queued.result()
+    assert (answer.status_code, answer.json()["results"]["bindings"][0]["n"]["value"]) == (200, "5")
 
 
-def test_query_whose_workers_die_is_400(guarded: tuple[Starlette, str]) -> None:
+def test_idle_worker_killed_is_replaced(guarded: tuple[Starlette, str]) -> None:
+    app, url = guarded
+    pool = pool_of(app)
+    wait_for(lambda: len(pool.pids) == 2, "a full pool")
+    victim = pool.pids[0]
+    os.kill(victim, signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    wait_for(lambda: len(pool.pids) == 2 and victim not in pool.pids, "the replacement")
+    assert httpx.get(url + "health").json()["workers"]["alive"] == 2
+
+
+def test_worker_killed_mid_query_is_retried_cleanly(guarded: tuple[Starlette, str]) -> None:
     app, url = guarded
     pool = pool_of(app)
     wait_for(lambda: len(pool.pids) == 2, "a full pool")
     with ThreadPoolExecutor(1) as executor:
-        slow = executor.submit(ask, url, RUNAWAY.format("crashes"))
-        wait_for(lambda: pool.in_progress == 1, "the query to start")
-        for pid in pool.pids:
-            os.kill(pid, signal.SIGKILL)
+        slow = executor.submit(ask, url, RUNAWAY.format("retried"))
+        wait_for(lambda: len(pool.running_pids) == 1, "the query to start")
+        first = pool.running_pids[0]
+        os.kill(first, signal.SIGKILL)
+        wait_for(lambda: pool.running_pids not in ([], [first]), "the query to run again")
         response = slow.result()
     assert (response.status_code, response.text) == (
-        400,
-        "the query engine crashed on this query; it was not answered\n",
+        503,
+        f"the query ran longer than the limit of {TIMEOUT:g} s and was stopped\n",
     )
+
+
+def test_query_whose_workers_are_killed_twice_is_a_500_never_cached(
+    guarded: tuple[Starlette, str],
+) -> None:
+    app, url = guarded
+    pool = pool_of(app)
+    cache = app.state.sparql.cache
+    wait_for(lambda: len(pool.pids) == 2, "a full pool")
+    with ThreadPoolExecutor(1) as executor:
+        slow = executor.submit(ask, url, RUNAWAY.format("crashes"))
+        for _ in range(2):
+            wait_for(lambda: len(pool.running_pids) == 1, "the query to run")
+            victims = pool.running_pids
+            os.kill(victims[0], signal.SIGKILL)
+            wait_for(lambda v=victims: pool.running_pids != v, "the worker to die")
+        response = slow.result()
+    assert (response.status_code, response.text) == (
+        500,
+        "the query engine crashed on this query (killed by SIGKILL); it was not answered\n",
+    )
+    assert all(b"crashed" not in answer.body for answer in cache.answers())
 
 
 def test_service_makes_no_outbound_connection(http: httpx.Client) -> None:
@@ -146,26 +188,58 @@ def test_service_makes_no_outbound_connection(http: httpx.Client) -> None:
         answered = [http.get("/sparql", params=[p]).status_code for p in dataset]
         params = {"query": "ASK { ?s ?p ?o }", "default-graph-uri": target.url}
         answered.append(http.get("/sparql", params=params).status_code)
-    assert statuses == [400] * 4
+    assert statuses == [403] * 4
     assert answered == [200] * 3
     assert target.connections == []
 
 
-def test_service_the_screening_cannot_read_still_makes_no_connection(
-    http: httpx.Client,
-) -> None:
-    """rdflib cannot parse RDF 1.2 syntax; the query reaches a worker with no network."""
-    with listener() as target:
-        text = (
-            f"SELECT * {{ SERVICE <{target.url}> {{ ?a ?b ?c }} "
-            "OPTIONAL { <<( ?s ?p ?o )>> ?q ?r } }"
-        )
-        response = http.get("/sparql", params={"query": text})
+def fail_open_queries(target: str) -> list[str]:
+    """Return queries that rdflib's parser could not read, each calling ``target``.
+
+    The screening used to let them through unchecked, leaving only the sandbox.
+    """
+    return [
+        f"SELECT * {{ SERVICE <{target}> {{ SERVICE <{target}> {{ ?a ?b ?c }} }} }}",
+        f"SELECT * {{ SERVICE <{target}> {{ ?a ?b ?c }} OPTIONAL {{ <<( ?s ?p ?o )>> ?q ?r }} }}",
+        f'VERSION "1.2" SELECT * {{ SERVICE <{target}> {{ ?a ?b ?c }} }}',
+    ]
+
+
+def test_those_queries_reach_the_network_when_nothing_screens_them() -> None:
+    """The control: run by Oxigraph directly, each query connects to the listener."""
+    with listener(JSON_RESULTS) as target:
+        for query in fail_open_queries(target.url):
+            list(ox.Store().query(query))  # type: ignore[arg-type]
+    assert len(target.connections) == 3
+
+
+@pytest.fixture(scope="module")
+def unsandboxed() -> Iterator[tuple[Starlette, str]]:
+    """A live server whose workers keep network access, as where seccomp is missing."""
+    app = create_app(Settings(base_url="http://127.0.0.1/", workers=1, sandbox=False))
+    with running(app) as url:
+        yield app, url
+
+
+def test_screening_fails_closed_without_the_sandbox(unsandboxed: tuple[Starlette, str]) -> None:
+    app, url = unsandboxed
+    assert not pool_of(app).sandboxed
+    with listener(JSON_RESULTS) as target:
+        responses = [ask(url, query) for query in fail_open_queries(target.url)]
+    refused = f"SERVICE is not allowed here (<{target.url}>): this endpoint makes no outbound "
+    assert [(r.status_code, r.text) for r in responses] == [(403, refused + "requests\n")] * 3
     assert target.connections == []
-    assert (response.status_code, response.text) == (
-        502,
-        "SERVICE request failed: Permission denied (os error 13)\n",
-    )
+
+
+def test_unreadable_query_mentioning_service_is_refused_without_the_sandbox(
+    unsandboxed: tuple[Starlette, str],
+) -> None:
+    _, url = unsandboxed
+    with listener(JSON_RESULTS) as target:
+        response = ask(url, f"SELECT * {{ SERVICE <{target.url}> {{ ?s ?p ?o }} }} 'open")
+    assert response.status_code == 400
+    assert response.text.startswith("the query mentions SERVICE and cannot be checked")
+    assert target.connections == []
 
 
 def test_sandboxed_process_cannot_open_a_socket() -> None:
@@ -206,7 +280,7 @@ def test_service_not_on_the_allowlist_is_refused(federated: tuple[Listener, str]
     remote, url = federated
     response = ask(url, "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
     assert (response.status_code, response.text) == (
-        400,
+        403,
         f"SERVICE <http://127.0.0.1:9/sparql> is not allowed; allowed endpoints: <{remote.url}>\n",
     )
 

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -87,9 +88,15 @@ def test_stops_cleanly_and_takes_its_workers_along(stop: signal.Signals) -> None
         workers = children(process.pid)
         assert len(workers) == 2
         process.send_signal(stop)
-        out, _ = process.communicate(timeout=60)
+        out, err = process.communicate(timeout=60)
     assert process.returncode == 0
     assert out.strip().endswith("Stopped.")
+    assert (
+        "protections: SERVICE refused (tokenizer screening, fails closed); "
+        "network sandbox on (seccomp); run time 10 s; memory 2048 MiB per worker; "
+        "queue 64 queries / 30 s; client budget 60 s per client per minute (loopback exempt); "
+        "2 workers"
+    ) in err
     assert not any(alive(pid) for pid in workers)
 
 
@@ -144,11 +151,75 @@ def test_option_defaults_are_the_library_defaults() -> None:
         defaults["max_query_length"],
         defaults["max_body_bytes"],
         defaults["max_result_bytes"],
-        defaults["max_concurrent_queries"],
+        defaults["queue_length"],
+        defaults["queue_timeout"],
+        defaults["worker_memory"] * 2**20,
+        defaults["client_budget"],
     ) == (
         limits.timeout,
         limits.query_length,
         limits.body_bytes,
         limits.result_bytes,
-        limits.concurrent_queries,
+        limits.queue_length,
+        limits.queue_seconds,
+        limits.worker_memory,
+        limits.client_seconds,
     )
+
+
+def canned_answers(url: str) -> dict[str, bytes]:
+    """Return the server's answer to every canned query, by name."""
+    from aiaccess.catalog import catalog
+    from aiaccess.sparql import bind, bindings
+
+    return {
+        name: httpx.post(
+            url + "sparql",
+            content=bind(query.text, bindings(query, {})),
+            headers={"content-type": "application/sparql-query", "accept": "text/csv"},
+            timeout=60,
+        ).content
+        for name, query in catalog().items()
+    }
+
+
+def hammer(url: str, stop: threading.Event, seen: list[str]) -> None:
+    """Send queries, unique and repeated, until ``stop``; record how each ended."""
+    n = 0
+    with httpx.Client(timeout=60) as client:
+        while not stop.is_set():
+            n += 1
+            tag = f"{threading.get_ident()}-{n}" if n % 2 else "repeated"
+            query = f"SELECT (COUNT(*) AS ?n) {{ ?s a aia:Article }} # {tag}"
+            try:
+                response = client.get(url + "sparql", params={"query": query})
+            except httpx.TransportError:
+                seen.append("closed")
+                continue
+            seen.append(str(response.status_code))
+
+
+def test_sigterm_under_load_exits_cleanly_and_a_restart_answers_the_same() -> None:
+    with serve("--workers", "2") as (process, url):
+        before = canned_answers(url)
+        workers = children(process.pid)
+        stop, seen = threading.Event(), []
+        threads = [threading.Thread(target=hammer, args=(url, stop, seen)) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 60
+        while len(seen) < 50 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        process.send_signal(signal.SIGTERM)
+        out, _ = process.communicate(timeout=60)
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert process.returncode == 0 and out.strip().endswith("Stopped.")
+    assert not any(alive(pid) for pid in workers)
+    assert len(seen) >= 50 and set(seen) <= {"200", "503", "closed"}
+    with serve("--workers", "2") as (process, url):
+        after = canned_answers(url)
+        process.send_signal(signal.SIGTERM)
+    assert after == before
+    assert all(answer.count(b"\r\n") > 1 for answer in after.values())

@@ -320,10 +320,10 @@ def test_unknown_parameters_are_ignored(client: InProcess) -> None:
     assert query(client, ASK, output="json", results="json").text == TRUE_JSON
 
 
-def test_service_is_400(client: InProcess) -> None:
+def test_service_is_403(client: InProcess) -> None:
     response = query(client, "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
     assert (response.status_code, response.text) == (
-        400,
+        403,
         "SERVICE is not allowed here (<http://example.org/sparql>): "
         "this endpoint makes no outbound requests\n",
     )

@@ -2,6 +2,7 @@
 
 ======================  =================================================
 ``/sparql`` (``/``)     SPARQL 1.1 Protocol; service description or form
+``/health``             the query workers' state, for load balancers (:mod:`.health`)
 ``/``                   home page, or the VoID description in RDF
 ``/dataset.ttl`` …      the dataset's files (:mod:`.downloads`)
 ``/shapes``             303 to ``/shapes.ttl``, or for browsers to their documentation
@@ -18,6 +19,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -46,6 +48,8 @@ from aiaccess.server.cache import AnswerCache
 from aiaccess.server.chrome import reader_languages
 from aiaccess.server.description import describe
 from aiaccess.server.errors import HttpError, method_not_allowed
+from aiaccess.server.fastpath import CachedAnswers
+from aiaccess.server.health import health, protections
 from aiaccess.server.index import Index
 from aiaccess.server.pool import WorkerPool
 from aiaccess.server.settings import Settings
@@ -87,12 +91,25 @@ def create_app(settings: Settings, snapshot: Snapshot | None = None) -> Starlett
     """
     snapshot = snapshot or load(settings.base_url, settings.store)
     limits = settings.limits
-    options = Options(settings.allow_service, limits.result_bytes, settings.endpoint)
-    pool = WorkerPool(settings.workers, snapshot.source, options, limits.concurrent_queries)
+    options = Options(
+        settings.allow_service,
+        limits.result_bytes,
+        settings.endpoint,
+        settings.sandbox,
+        limits.worker_memory,
+    )
+    pool = WorkerPool(
+        settings.workers, snapshot.source, options, limits.queue_length, limits.queue_seconds
+    )
+    compressed = snapshot.gzipped or {}
     files = downloads.with_checksums(
         {
             name: downloads.Download.of(
-                name, MEDIA_TYPES.get(name, "text/plain"), body, snapshot.modified
+                name,
+                MEDIA_TYPES.get(name, "text/plain"),
+                body,
+                snapshot.modified,
+                compressed.get(name),
             )
             for name, body in snapshot.files.items()
         }
@@ -126,6 +143,7 @@ def _routes(files: dict[str, downloads.Download]) -> list[Route | Mount]:
     """Return the routes: endpoint, home, downloads, then Linked Data for every other path."""
     return [
         Route("/sparql", sparql.endpoint, methods=ANY_METHOD),
+        Route("/health", health, methods=ANY_METHOD),
         Route("/sparql/", sparql.endpoint, methods=ANY_METHOD),
         Route("/", home, methods=ANY_METHOD),
         Route("/shapes", ontologydoc.shapes, methods=ANY_METHOD),
@@ -142,10 +160,12 @@ def _routes(files: dict[str, downloads.Download]) -> list[Route | Mount]:
 
 
 def _middleware(settings: Settings) -> list[Middleware]:
-    """Return CORS for the configured origins (none: no middleware)."""
+    """Return the lean path for cached answers, then CORS for the configured origins."""
+    lean = [Middleware(CachedAnswers)]
     if not settings.cors_origins:
-        return []
+        return lean
     return [
+        *lean,
         Middleware(
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),
@@ -153,7 +173,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
             allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Modified-Since"],
             expose_headers=["ETag", "Last-Modified", "Content-Length", "Vary", "Link"],
             max_age=86400,
-        )
+        ),
     ]
 
 
@@ -161,6 +181,8 @@ def _middleware(settings: Settings) -> list[Middleware]:
 async def _lifespan(app: Starlette, pool: WorkerPool) -> AsyncIterator[None]:
     """Start the query workers with the application, and stop them with it."""
     await pool.start()
+    app.state.started = time.monotonic()
+    log.info("%s", protections(app.state.settings, pool))
     if not pool.sandboxed and not app.state.settings.allow_service:
         log.warning("query workers could not be cut off the network; relying on screening")
     try:

@@ -20,6 +20,8 @@ class AnswerCache:
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self.size = 0
+        self.hits = 0
+        self.misses = 0
         self._entries: OrderedDict[Hashable, Answer] = OrderedDict()
 
     def __len__(self) -> int:
@@ -35,9 +37,31 @@ class AnswerCache:
         b'x'
         """
         answer = self._entries.get(key)
-        if answer is not None:
+        if answer is None:
+            self.misses += 1
+        else:
+            self.hits += 1
             self._entries.move_to_end(key)
         return answer
+
+    def answers(self) -> list[Answer]:
+        """Return every answer held, least recently used first."""
+        return list(self._entries.values())
+
+    def stats(self) -> dict[str, float]:
+        """Return the entries, bytes held, hits, misses and hit rate (for ``/health``).
+
+        >>> AnswerCache(100).stats()["hit_rate"]
+        0.0
+        """
+        looked = self.hits + self.misses
+        return {
+            "entries": len(self._entries),
+            "bytes": self.size,
+            "hits": self.hits,
+            "misses": self.misses,
+            "hit_rate": round(self.hits / looked, 4) if looked else 0.0,
+        }
 
     def put(self, key: Hashable, answer: Answer) -> None:
         """Store ``answer`` under ``key`` if it is small enough, evicting old entries."""

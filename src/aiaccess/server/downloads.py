@@ -39,9 +39,12 @@ class Download:
     """The hex SHA-256 of the bytes, as ``/SHA256SUMS`` lists it."""
 
     @classmethod
-    def of(cls, name: str, media_type: str, body: bytes, modified: float) -> Download:
-        """Return the download of ``body``, compressing it and hashing both forms."""
-        gzipped = gzip.compress(body, compresslevel=9, mtime=0)
+    def of(
+        cls, name: str, media_type: str, body: bytes, modified: float, gzipped: bytes | None = None
+    ) -> Download:
+        """Return the download of ``body``, compressing it (unless given) and hashing both forms."""
+        if gzipped is None:
+            gzipped = gzip.compress(body, compresslevel=9, mtime=0)
         content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
         digest = hashlib.sha256(body).hexdigest()
         return cls(

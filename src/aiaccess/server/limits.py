@@ -20,15 +20,23 @@ class Limits:
     """What one request may cost the server."""
 
     timeout: float = 10.0
-    """Seconds a query may run before its worker is killed (503)."""
+    """Seconds a query may run on a worker before the worker is killed (503); the wait for
+    a free worker is not counted."""
     query_length: int = 50_000
     """Characters in a query (413 beyond)."""
     body_bytes: int = 1 * MIB
     """Bytes in a request body (413 beyond)."""
     result_bytes: int = 32 * MIB
     """Bytes in a serialized result (400 beyond: add a LIMIT)."""
-    concurrent_queries: int = 32
-    """Queries running or waiting for a worker at once (503 beyond)."""
+    queue_length: int = 64
+    """Queries waiting for a free worker at once (503 with Retry-After beyond)."""
+    queue_seconds: float = 30.0
+    """Seconds a query may wait for a free worker (503 with Retry-After beyond)."""
+    worker_memory: int = 2048 * MIB
+    """Bytes of address space per query worker (``RLIMIT_AS``); 0: no limit."""
+    client_seconds: float = 60.0
+    """Seconds of worker time each client address may use per minute (429 beyond);
+    loopback clients are not limited; 0 turns the budget off."""
     cache_bytes: int = 64 * MIB
     """Bytes of responses kept to answer repeated queries (0 disables the cache)."""
 

@@ -1,13 +1,24 @@
-"""A pool of query worker processes that can be killed and replaced.
+"""A pool of query worker processes that always returns to full size.
 
 Oxigraph has no way to interrupt a query, and a thread cannot be killed, so
 each query runs in a worker process (:mod:`aiaccess.server.worker`). The pool
 hands a job to an idle worker and awaits its answer on an asyncio stream, so
-the event loop never blocks. A worker that overruns the time limit is killed
-with ``SIGKILL``, which frees its CPU at once, and a fresh one is started in
-the background; the client gets a complete ``503``. The other workers keep
-serving meanwhile. Admission is bounded: past the limit of queries in
-progress, a request is answered ``503`` at once instead of queueing without end.
+the event loop never blocks.
+
+- **Queue.** A query waits for a free worker in first-come order, for at most
+  ``queue_seconds``; that wait is not taken from its run time. Past
+  ``queue_length`` waiting queries, the next is answered ``503`` with
+  ``Retry-After`` at once instead of queueing without end.
+- **Run time.** A worker that overruns the time limit is killed with
+  ``SIGKILL``, which frees its CPU at once; the client gets a complete ``503``.
+- **Healing.** A worker that dies, busy or idle (the pool watches each
+  process), is replaced in the background. A replacement that fails to start
+  is tried again after a delay that doubles up to :data:`MAX_BACKOFF`, with a
+  log line each time, until the pool is full again.
+- **Deaths.** A query whose worker was killed from outside (``SIGKILL``: the
+  out-of-memory killer, an operator) is tried once more on another worker. A
+  worker that ran out of its memory limit, or crashed twice on the same query,
+  gives an answer that is never cached.
 """
 
 from __future__ import annotations
@@ -15,27 +26,57 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiaccess
 from aiaccess.server import messages, worker
-from aiaccess.server.errors import unavailable
+from aiaccess.server.errors import HttpError, unavailable
 
 log = logging.getLogger("aiaccess.server")
 
-CRASHED = worker.Answer(
-    400,
-    "text/plain; charset=utf-8",
-    b"the query engine crashed on this query; it was not answered\n",
-)
-"""The answer to a query that killed two workers in a row (cached, so not run again)."""
-
 STARTUP_SECONDS = 120.0
 """How long a new worker may take to load its store."""
+FIRST_BACKOFF = 0.1
+"""Seconds before the first retry of a replacement that failed to start."""
+MAX_BACKOFF = 5.0
+"""The longest wait between two tries to start a replacement."""
+RETRY_AFTER = 1
+"""Seconds a client refused for a full queue is told to wait."""
+
+WORKER_COMMAND = [sys.executable, "-m", "aiaccess.server.worker"]
+"""How a worker process is started; the server's end of a socket pair's descriptor follows."""
+
+Cached = Callable[[], worker.Answer | None]
+
+
+class Overrun(HttpError):
+    """503: the query ran past its time limit, and its worker was killed."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__(
+            503, f"the query ran longer than the limit of {timeout:g} s and was stopped"
+        )
+        self.timeout = timeout
+
+
+@dataclass(eq=False)
+class _Worker:
+    """A worker in service: its process, the streams to talk to it, and its exit watch."""
+
+    process: subprocess.Popen[bytes]
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+    sandboxed: bool
+    busy: bool = False
+    watch: int | None = None
+    """A pidfd that becomes readable when the process exits (Linux), or None."""
 
 
 @dataclass
@@ -48,29 +89,49 @@ class _Started:
 
 
 @dataclass
-class _Worker:
-    """A worker in service: its process and the streams to talk to it."""
+class Health:
+    """What the pool is doing, for ``/health``."""
 
-    process: subprocess.Popen[bytes]
-    reader: asyncio.StreamReader
-    writer: asyncio.StreamWriter
+    configured: int
+    alive: int
+    starting: int
+    running: int
+    waiting: int
     sandboxed: bool
+    restarts: int
+    """Workers replaced since the start."""
+    failed_starts: int
+    """Replacements that failed to start (each was tried again)."""
 
 
 class WorkerPool:
     """``size`` worker processes answering :class:`~aiaccess.server.worker.Job` s."""
 
     def __init__(
-        self, size: int, source: worker.StoreSource, options: worker.Options, max_queries: int
+        self,
+        size: int,
+        source: worker.StoreSource,
+        options: worker.Options,
+        queue_length: int,
+        queue_seconds: float = 30.0,
     ) -> None:
         self.size = size
-        self.max_queries = max_queries
+        self.queue_length = queue_length
+        self.queue_seconds = queue_seconds
+        self.command = list(WORKER_COMMAND)
+        """The worker's command line (tests may wrap it)."""
         self._source = source
         self._options = options
         self._workers: list[_Worker] = []
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
-        self._in_progress = 0
+        self._idle: deque[_Worker] = deque()
+        self._waiters: deque[asyncio.Future[_Worker]] = deque()
+        self._starting: dict[int, subprocess.Popen[bytes]] = {}
         self._replacing: set[asyncio.Task[None]] = set()
+        self._stopping = False
+        self.restarts = 0
+        self.failed_starts = 0
+        self.jobs = 0
+        """Jobs sent to workers since the start."""
 
     @property
     def pids(self) -> list[int]:
@@ -78,130 +139,269 @@ class WorkerPool:
         return [w.process.pid for w in self._workers]
 
     @property
+    def running_pids(self) -> list[int]:
+        """Return the process ids of the workers running a query."""
+        return [w.process.pid for w in self._workers if w.busy]
+
+    @property
+    def starting(self) -> list[int]:
+        """Return the process ids of workers still loading their store."""
+        return list(self._starting)
+
+    @property
+    def waiting(self) -> int:
+        """Return how many queries wait for a worker."""
+        return len(self._waiters)
+
+    @property
+    def running(self) -> int:
+        """Return how many queries a worker is running."""
+        return sum(w.busy for w in self._workers)
+
+    @property
     def in_progress(self) -> int:
         """Return how many queries are running or waiting for a worker."""
-        return self._in_progress
+        return self.running + self.waiting
 
     @property
     def sandboxed(self) -> bool:
         """Tell whether every worker runs without network access."""
-        return all(w.sandboxed for w in self._workers)
+        return bool(self._workers) and all(w.sandboxed for w in self._workers)
+
+    def health(self) -> Health:
+        """Return the pool's state."""
+        return Health(
+            configured=self.size,
+            alive=len(self._workers),
+            starting=len(self._starting),
+            running=self.running,
+            waiting=self.waiting,
+            sandboxed=self.sandboxed,
+            restarts=self.restarts,
+            failed_starts=self.failed_starts,
+        )
 
     async def start(self) -> None:
-        """Start the workers in parallel and wait until each has loaded the store."""
-        self._idle = asyncio.Queue()
+        """Start the workers in parallel and wait until each has loaded the store.
+
+        :raises RuntimeError: if a worker cannot start (the store cannot be opened).
+        """
         started = await asyncio.gather(*(asyncio.to_thread(self._spawn) for _ in range(self.size)))
         for item in started:
             await self._add(item)
 
     async def stop(self) -> None:
         """Stop every worker: close its socket, then kill what does not exit promptly."""
+        self._stopping = True
         for task in list(self._replacing):
             task.cancel()
+        for process in list(self._starting.values()):
+            process.kill()
         workers, self._workers = self._workers, []
+        self._idle.clear()
         for item in workers:
+            self._unwatch(item)
             item.writer.close()
         await asyncio.gather(*(asyncio.to_thread(_reap, w.process, 2.0) for w in workers))
 
-    async def run(self, job: worker.Job, timeout: float) -> worker.Answer:
-        """Return a worker's answer to ``job``, within ``timeout`` seconds in all.
+    async def run(
+        self, job: worker.Job, timeout: float, cached: Cached | None = None
+    ) -> worker.Answer:
+        """Return a worker's answer to ``job``, run for at most ``timeout`` seconds.
 
-        :raises HttpError: 503 if too many queries are in progress, if no worker
-            becomes free in time, or if the query runs past the limit.
+        :param cached: looked up once a worker is free: an answer another request
+            stored meanwhile is returned without running the query again.
+        :raises HttpError: 503 if the queue is full, if no worker becomes free
+            within the queue's time limit, or if the query runs past ``timeout``.
         """
-        if self._in_progress >= self.max_queries:
+        for attempt in range(2):
+            chosen = await self._acquire()
+            hit = cached() if cached else None
+            if hit is not None:
+                self._release(chosen)
+                return hit
+            answer, status = await self._ask(chosen, job, timeout)
+            if answer is not None:
+                return answer
+            if status != -signal.SIGKILL or attempt:
+                return worker.died(_exit(status), status == -signal.SIGABRT, self._options)
+            log.warning("a query worker was killed running a query; trying it once more")
+        raise AssertionError("unreachable")
+
+    async def _acquire(self) -> _Worker:
+        """Return an idle worker, waiting in line for one if need be.
+
+        :raises HttpError: 503 if the line is full or the wait is too long.
+        """
+        if self._idle and not self.waiting:
+            chosen = self._idle.popleft()
+            chosen.busy = True
+            return chosen
+        if self.waiting >= self.queue_length:
             raise unavailable(
-                f"too many queries in progress (limit {self.max_queries}); try again shortly", 1
+                f"too many queries are waiting (limit {self.queue_length}); try again shortly",
+                RETRY_AFTER,
             )
-        self._in_progress += 1
+        waiter: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
         try:
-            deadline = asyncio.get_running_loop().time() + timeout
-            answer = await self._attempt(job, deadline, timeout)
-            if answer is None:  # the worker died: maybe not of this query, so try once more
-                answer = await self._attempt(job, deadline, timeout) or CRASHED
-            return answer
-        finally:
-            self._in_progress -= 1
-
-    async def _attempt(
-        self, job: worker.Job, deadline: float, timeout: float
-    ) -> worker.Answer | None:
-        """Wait for an idle worker, then for its answer, until ``deadline``.
-
-        :returns: the answer, or None if the worker died.
-        """
-        loop = asyncio.get_running_loop()
-        try:
-            chosen = await asyncio.wait_for(self._idle.get(), max(0.0, deadline - loop.time()))
+            return await asyncio.wait_for(asyncio.shield(waiter), self.queue_seconds)
         except TimeoutError:
-            raise unavailable(f"every query worker stayed busy for {timeout:g} s", 1) from None
+            self._give_back(waiter)
+            raise unavailable(
+                f"no query worker became free within {self.queue_seconds:g} s; try again later",
+                RETRY_AFTER,
+            ) from None
+        except BaseException:
+            self._give_back(waiter)
+            raise
+
+    def _give_back(self, waiter: asyncio.Future[_Worker]) -> None:
+        """Leave the line; a worker handed over meanwhile goes back to the pool."""
+        if waiter in self._waiters:
+            self._waiters.remove(waiter)
+        if waiter.done() and not waiter.cancelled():
+            self._release(waiter.result())
+        else:
+            waiter.cancel()
+
+    def _release(self, item: _Worker) -> None:
+        """Give ``item`` to the first query in line, or make it idle."""
+        if item not in self._workers:
+            return
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                item.busy = True
+                waiter.set_result(item)
+                return
+        item.busy = False
+        self._idle.append(item)
+
+    async def _ask(
+        self, chosen: _Worker, job: worker.Job, timeout: float
+    ) -> tuple[worker.Answer | None, int | None]:
+        """Run ``job`` on ``chosen``.
+
+        :returns: the answer, or None and the exit status if the worker died.
+        """
+        self.jobs += 1
         try:
             chosen.writer.write(messages.encode(job))
-            answer = await asyncio.wait_for(_answer(chosen), max(0.0, deadline - loop.time()))
+            answer = await asyncio.wait_for(_answer(chosen), timeout)
         except TimeoutError:
             self._replace(chosen)
-            raise unavailable(
-                f"the query ran longer than the limit of {timeout:g} s and was stopped"
-            ) from None
+            raise Overrun(timeout) from None
         except (asyncio.IncompleteReadError, ConnectionError):
-            log.error("a query worker died running: %.200r", job.query)
+            status = await asyncio.to_thread(_reap, chosen.process, 5.0)
+            log.error("a query worker died (%s) running: %.200r", _exit(status), job.query)
             self._replace(chosen)
-            return None
+            return None, status
         except BaseException:
             self._replace(chosen)
             raise
-        self._idle.put_nowait(chosen)
-        return answer
+        self._release(chosen)
+        return answer, None
 
     def _spawn(self) -> _Started:
         """Start one worker process and wait for it to report ready (blocking).
 
         The worker is a fresh interpreter (``python -m aiaccess.server.worker``)
         given one end of a socket pair: it imports nothing of the caller's program.
+
+        :raises RuntimeError: if it exits or closes its socket before it is ready.
         """
         ours, theirs = socket.socketpair()
         with theirs:
             process = subprocess.Popen(
-                [sys.executable, "-m", "aiaccess.server.worker", str(theirs.fileno())],
+                [*self.command, str(theirs.fileno())],
                 pass_fds=[theirs.fileno()],
                 stdin=subprocess.DEVNULL,
                 env=_environment(),
             )
+        self._starting[process.pid] = process
         try:
             ours.settimeout(STARTUP_SECONDS)
             messages.send(ours, (self._source, self._options))
             _, _, sandboxed = messages.receive(ours)
         except (OSError, EOFError) as error:
             ours.close()
-            _reap(process, 0.0)
-            raise RuntimeError(f"a query worker failed to start (exit {process.poll()})") from error
+            status = _reap(process, 0.0)
+            raise RuntimeError(f"a query worker failed to start ({_exit(status)})") from error
+        finally:
+            self._starting.pop(process.pid, None)
         ours.settimeout(None)
         return _Started(process, ours, sandboxed)
 
     async def _add(self, started: _Started) -> None:
-        """Put a started worker into service."""
+        """Put a started worker into service and watch for its exit."""
         reader, writer = await asyncio.open_connection(sock=started.sock, limit=1 << 20)
         item = _Worker(started.process, reader, writer, started.sandboxed)
         self._workers.append(item)
-        self._idle.put_nowait(item)
+        self._watch(item)
+        self._release(item)
+
+    def _watch(self, item: _Worker) -> None:
+        """Call :meth:`_exited` when ``item``'s process ends (Linux pidfd; elsewhere unwatched)."""
+        try:
+            item.watch = os.pidfd_open(item.process.pid)
+        except (AttributeError, OSError):
+            return
+        asyncio.get_running_loop().add_reader(item.watch, self._exited, item)
+
+    def _unwatch(self, item: _Worker) -> None:
+        """Stop watching ``item``'s process."""
+        if item.watch is not None:
+            asyncio.get_running_loop().remove_reader(item.watch)
+            os.close(item.watch)
+            item.watch = None
+
+    def _exited(self, item: _Worker) -> None:
+        """Replace a worker that died while idle (a busy one is replaced by its query)."""
+        self._unwatch(item)
+        if item in self._idle:
+            self._idle.remove(item)
+            log.error("an idle query worker died (%s)", _exit(item.process.poll()))
+            self._replace(item)
 
     def _replace(self, old: _Worker) -> None:
         """Kill ``old`` now and start its replacement in the background."""
-        if old in self._workers:
-            self._workers.remove(old)
+        if old not in self._workers:
+            return
+        self._workers.remove(old)
+        if old in self._idle:
+            self._idle.remove(old)
+        self._unwatch(old)
         old.process.kill()
         old.writer.close()
+        if self._stopping:
+            return
         task = asyncio.get_running_loop().create_task(self._respawn(old))
         self._replacing.add(task)
         task.add_done_callback(self._replacing.discard)
 
     async def _respawn(self, old: _Worker) -> None:
-        """Reap ``old`` and add a fresh worker to the pool."""
+        """Reap ``old``, then start a replacement until one starts, backing off between tries."""
         await asyncio.to_thread(_reap, old.process, 5.0)
-        try:
-            await self._add(await asyncio.to_thread(self._spawn))
-        except (OSError, RuntimeError) as error:
-            log.error("could not replace a query worker: %s", error)
+        delay, attempt = FIRST_BACKOFF, 1
+        while not self._stopping:
+            try:
+                started = await asyncio.to_thread(self._spawn)
+            except (OSError, RuntimeError) as error:
+                self.failed_starts += 1
+                log.error(
+                    "could not replace a query worker (try %d): %s; trying again in %.1f s",
+                    attempt,
+                    error,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                delay, attempt = min(delay * 2, MAX_BACKOFF), attempt + 1
+                continue
+            await self._add(started)
+            self.restarts += 1
+            log.warning("replaced a query worker: %d of %d alive", len(self._workers), self.size)
+            return
 
 
 async def _answer(item: _Worker) -> worker.Answer:
@@ -211,18 +411,36 @@ async def _answer(item: _Worker) -> worker.Answer:
     return answer
 
 
-def _reap(process: subprocess.Popen[bytes], grace: float) -> None:
-    """Give ``process`` ``grace`` seconds to exit, then kill it (blocking)."""
+def _reap(process: subprocess.Popen[bytes], grace: float) -> int:
+    """Give ``process`` ``grace`` seconds to exit, then kill it; return its status (blocking)."""
     try:
-        process.wait(grace)
+        return process.wait(grace)
     except subprocess.TimeoutExpired:
         process.kill()
-        process.wait()
+        return process.wait()
+
+
+def _exit(status: int | None) -> str:
+    """Describe a process's exit status.
+
+    >>> _exit(-9), _exit(1)
+    ('killed by SIGKILL', 'exit status 1')
+    """
+    if status is None:
+        return "still running"
+    if status < 0:
+        return f"killed by {signal.Signals(-status).name}"
+    return f"exit status {status}"
 
 
 def _environment() -> dict[str, str]:
-    """Return the worker's environment: ours, with this package's folder on its path."""
+    """Return the worker's environment: ours, with this package's folder on its path.
+
+    glibc's malloc gets two arenas: each thread's own would reserve 64 MiB of
+    address space, which counts against the worker's memory limit.
+    """
     env = dict(os.environ)
+    env.setdefault("MALLOC_ARENA_MAX", "2")
     folder = str(Path(aiaccess.__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [folder, env.get("PYTHONPATH")]))
     return env

@@ -4,11 +4,18 @@
 free port), reports the URL, and serves until Ctrl-C or SIGTERM, then stops
 the workers and returns normally. :func:`running` serves in a background
 thread for tests and benchmarks.
+
+HTTP/1.1 is read by uvicorn's ``zttp`` protocol (falling back to ``h11``), never
+by ``httptools``: a request that offers ``Upgrade: h2c``, as Java's HttpClient
+and ``curl --http2`` do, loses its body under ``httptools`` (Kludex/uvicorn#2722),
+while these two ignore the offer as RFC 9110 allows and answer in HTTP/1.1.
 """
 
 from __future__ import annotations
 
 import copy
+import importlib.util
+import logging
 import signal
 import socket
 import threading
@@ -29,6 +36,12 @@ from aiaccess.server.settings import Settings
 
 SHUTDOWN_SECONDS = 5
 """How long requests in progress may take to finish once a stop is asked."""
+
+
+HTTP_PROTOCOL = "zttp" if importlib.util.find_spec("zttp") else "h11"
+"""uvicorn's HTTP/1.1 implementation: both handle an ``Upgrade: h2c`` offer correctly."""
+
+_IGNORED_UPGRADE = ("Unsupported upgrade request.", "No supported WebSocket library detected.")
 
 
 class AddressError(AiaccessError):
@@ -68,13 +81,21 @@ def server(app: Starlette, access_log: bool = False) -> uvicorn.Server:
     ``access_log`` (on standard output, in uvicorn's format)."""
     config = uvicorn.Config(
         app,
+        http=HTTP_PROTOCOL,
+        ws="none",
         log_level=None,
         log_config=log_config(access_log),
         access_log=access_log,
         timeout_graceful_shutdown=SHUTDOWN_SECONDS,
         server_header=False,
     )
+    logging.getLogger("uvicorn.error").addFilter(_quiet_upgrades)
     return uvicorn.Server(config)
+
+
+def _quiet_upgrades(record: logging.LogRecord) -> bool:
+    """Drop uvicorn's warnings about an ``Upgrade`` offer: ignoring it is correct, not news."""
+    return not str(record.msg).startswith(_IGNORED_UPGRADE)
 
 
 def log_config(access_log: bool) -> dict[str, Any]:
@@ -108,6 +129,7 @@ def serve(
     """
     sock = bind(host, port)
     url = url_of(sock)
+    _log_to_stderr()
     if not base_url_given:
         settings = replace(settings, base_url=url)
     app = create_app(settings)
@@ -116,6 +138,16 @@ def serve(
         server(app, access_log).run(sockets=[sock])
     sock.close()
     report("Stopped.")
+
+
+def _log_to_stderr() -> None:
+    """Show the server's own log lines (start-up protections, worker restarts) on stderr."""
+    logger = logging.getLogger("aiaccess.server")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 @contextmanager

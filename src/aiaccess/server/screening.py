@@ -1,48 +1,44 @@
 """Reading a query's text before it runs: its SERVICE endpoints and dataset clauses.
 
 ``SERVICE`` makes Oxigraph send an HTTP request to the IRI it names, so the
-server refuses it unless the endpoint is on the operator's allowlist. The check
-parses the query with rdflib's SPARQL parser and walks its algebra, so the word
-"service" in a string, an IRI or a comment is not mistaken for the keyword and
-prefixed or relative endpoint names are resolved as the engine resolves them.
-Only texts that contain the letters "service" are parsed: without them there
-can be no ``SERVICE`` (Oxigraph reads keywords literally, with no escapes).
+server refuses it unless the endpoint is on the operator's allowlist. The text
+is read with the package's SPARQL tokenizer (:mod:`aiaccess.sparql_tokens`),
+so the word "service" in a string, an IRI, a comment, a variable or a prefixed
+name is not mistaken for the keyword, and prefixed or relative endpoint names
+resolve as the engine resolves them. Only texts that contain the letters
+"service" are read: without them there can be no ``SERVICE`` (Oxigraph reads
+keywords literally, with no escapes).
+
+The screening fails closed. A text that mentions "service" and that the
+tokenizer cannot read is refused, whatever else protects the server; so is one
+where "service" stands where the engine might take it for the keyword (a bare
+word such as ``SERVICESILENT``, a prefixed name such as ``service:x``). The
+one real ambiguity of SPARQL's tokens, ``<`` as an operator or the start of an
+IRI, is read all three ways, and an endpoint found in any reading counts.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Sequence
 
 from aiaccess.namespaces import PREFIXES
-from aiaccess.server.errors import bad_request
+from aiaccess.server.errors import HttpError, bad_request, forbidden
+from aiaccess.sparql_tokens import Kind, Prologue, Token, UnreadableQuery, readings
 
-_SERVICE_LETTERS = re.compile("service", re.IGNORECASE)
+_SERVICE_LETTERS = re.compile("(?<![:?$])service", re.IGNORECASE)
+_FROM_LETTERS = re.compile("(?<![:?$])from", re.IGNORECASE)
 
-_TOKEN = re.compile(
-    r"""
-    (?P<space>\s+)
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<comment>\#[^\n\r]*)
-    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-        |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-    | (?P<variable>[?$]\w+)
-    | (?P<language>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    | (?P<word>[\w:](?:[\w.:\-]*[\w:\-])?)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+Endpoint = str | None
+"""The IRI a ``SERVICE`` clause names, or None for a variable."""
 
 
 def screen(query: str, allowed: tuple[str, ...], base: str | None = None) -> None:
     """Refuse a query whose ``SERVICE`` clauses name endpoints not in ``allowed``.
 
     :param base: the IRI relative IRIs resolve against, as for the engine.
-
-    :raises HttpError: 400 naming the first endpoint refused, or saying why the
-        query could not be checked.
+    :raises HttpError: 403 naming the first endpoint refused; 400 if the query
+        mentions "service" and cannot be read.
 
     >>> screen("SELECT * { ?s ?p 'a service' } # no SERVICE here", ())
     >>> screen("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", ())
@@ -53,89 +49,107 @@ this endpoint makes no outbound requests
     """
     if not mentions_service(query):
         return
-    endpoints = service_endpoints(query, base)
-    if endpoints is None:
-        if allowed:
-            raise bad_request(
-                "the query contains the word SERVICE and could not be checked against the "
-                "allowed SERVICE endpoints; write it in standard SPARQL 1.1"
-            )
-        return  # the engine will reject or run it; its worker has no network access
+    try:
+        endpoints = service_endpoints(query, base)
+    except UnreadableQuery as error:
+        raise bad_request(
+            f"the query mentions SERVICE and cannot be checked ({error}); "
+            "write it in standard SPARQL"
+        ) from None
     for endpoint in endpoints:
         if endpoint not in allowed:
             raise _refused(endpoint, allowed)
 
 
-def warm_up() -> None:
-    """Load and compile rdflib's SPARQL parser now, so the first screened query is not slow."""
-    service_endpoints("SELECT * { SERVICE <http://example.org/> { ?s ?p ?o } }")
-
-
 def mentions_service(query: str) -> bool:
-    """Tell whether the letters "service" occur anywhere in ``query``, in any case."""
+    """Tell whether the letters "service" occur in ``query`` where they could start a keyword.
+
+    Not right after ``:`` (a prefixed name such as ``aia:service``: the engine's
+    parser reads the longest name and never backtracks into it), nor after ``?``
+    or ``$`` (a variable). Anywhere else, in any case, they count.
+
+    >>> mentions_service("SELECT ?service { ?x aia:service ?service }")
+    False
+    >>> mentions_service("SELECT * { ?s ?p 'a service' }")
+    True
+    """
     return _SERVICE_LETTERS.search(query) is not None
 
 
-def _refused(endpoint: str | None, allowed: tuple[str, ...]) -> Exception:
-    """Return the 400 error for a SERVICE clause naming ``endpoint`` (None: a variable)."""
-    shown = f"<{endpoint}>" if endpoint else "a variable endpoint"
-    if not allowed:
-        return bad_request(
-            f"SERVICE is not allowed here ({shown}): this endpoint makes no outbound requests"
-        )
-    choices = ", ".join(f"<{a}>" for a in allowed)
-    return bad_request(f"SERVICE {shown} is not allowed; allowed endpoints: {choices}")
+def service_endpoints(query: str, base: str | None = None) -> list[Endpoint]:
+    """Return the endpoint of every ``SERVICE`` clause, in every reading of ``<``.
 
-
-def service_endpoints(query: str, base: str | None = None) -> list[str | None] | None:
-    """Return the IRI each ``SERVICE`` clause names (None for a variable), or None if unparsable.
+    :raises UnreadableQuery: if the query cannot be read, or a word or prefixed
+        name might be the keyword in disguise.
 
     >>> service_endpoints("PREFIX e: <http://e/> SELECT * { SERVICE SILENT e:q { ?s ?p ?o } }")
     ['http://e/q']
     """
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-    from rdflib.term import URIRef
+    found: list[Endpoint] = []
+    for tokens in readings(query):
+        found += [e for e in _endpoints(tokens, base) if e not in found]
+    return found
 
-    try:
-        algebra = translateQuery(parseQuery(query), base=base, initNs=PREFIXES).algebra
-    except Exception:  # rdflib raises many kinds on what it cannot read
+
+def _endpoints(tokens: Sequence[Token], base: str | None) -> list[Endpoint]:
+    """Return the endpoints the ``SERVICE`` keywords among ``tokens`` name."""
+    prologue = Prologue(base, PREFIXES)
+    found: list[Endpoint] = []
+    for index, token in enumerate(tokens):
+        prologue.declare(tokens, index)
+        if _disguised(token):
+            raise UnreadableQuery(f"{token.text!r} could be read as the SERVICE keyword")
+        if token.word == "SERVICE":
+            found.append(_endpoint(tokens, index + 1, prologue))
+    return found
+
+
+def _disguised(token: Token) -> bool:
+    """Tell whether a token other than the keyword could be taken for ``SERVICE``."""
+    if token.kind is Kind.KEYWORD:
+        return "SERVICE" in token.word and token.word != "SERVICE"
+    return token.kind is Kind.PNAME and token.text.upper().startswith("SERVICE")
+
+
+def _endpoint(tokens: Sequence[Token], index: int, prologue: Prologue) -> Endpoint:
+    """Return the endpoint named after ``SERVICE`` (and ``SILENT``) at ``tokens[index]``."""
+    if index < len(tokens) and tokens[index].word == "SILENT":
+        index += 1
+    if index >= len(tokens):
+        raise UnreadableQuery("SERVICE names no endpoint")
+    target = tokens[index]
+    if target.kind is Kind.VAR:
         return None
-    return [str(t) if isinstance(t, URIRef) else None for t in _service_terms(algebra)]
+    if target.kind not in (Kind.IRI, Kind.PNAME):
+        raise UnreadableQuery(f"SERVICE is followed by {target.text!r}, not an IRI")
+    iri = prologue.resolve(target)
+    if iri is None:
+        raise UnreadableQuery(f"the SERVICE endpoint {target.text} has an undeclared prefix")
+    return iri
 
 
-def _service_terms(node: Any) -> Iterator[Any]:
-    """Yield the endpoint term of every ``ServiceGraphPattern`` below ``node``."""
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    if isinstance(node, CompValue):
-        if node.name == "ServiceGraphPattern":
-            yield node.get("term")
-        for value in node.values():
-            yield from _service_terms(value)
-    elif isinstance(node, list | tuple):
-        for value in node:
-            yield from _service_terms(value)
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _service_terms(value)
-
-
-def keywords(query: str) -> Iterator[str]:
-    """Yield the query's bare words, upper-cased, skipping IRIs, strings and comments.
-
-    >>> list(keywords('SELECT ?from FROM <http://g> { ?s ?p "FROM" } # FROM'))
-    ['SELECT', 'FROM']
-    """
-    for match in _TOKEN.finditer(query):
-        if match.lastgroup == "word" and match.group().isalpha():
-            yield match.group().upper()
+def _refused(endpoint: Endpoint, allowed: tuple[str, ...]) -> HttpError:
+    """Return the 403 error for a SERVICE clause naming ``endpoint`` (None: a variable)."""
+    shown = f"<{endpoint}>" if endpoint else "a variable endpoint"
+    if not allowed:
+        return forbidden(
+            f"SERVICE is not allowed here ({shown}): this endpoint makes no outbound requests"
+        )
+    choices = ", ".join(f"<{a}>" for a in allowed)
+    return forbidden(f"SERVICE {shown} is not allowed; allowed endpoints: {choices}")
 
 
 def has_dataset_clause(query: str) -> bool:
     """Tell whether the query chooses its own dataset with ``FROM`` or ``FROM NAMED``.
 
+    A text the tokenizer cannot read is left to the engine, which reports the error.
+
     >>> has_dataset_clause("SELECT * FROM NAMED <http://g> { GRAPH ?g { ?s ?p ?o } }")
     True
     """
-    return "FROM" in keywords(query)
+    if _FROM_LETTERS.search(query) is None:
+        return False
+    try:
+        return any(t.word == "FROM" for t in readings(query)[0] if t.kind is Kind.KEYWORD)
+    except UnreadableQuery:
+        return False

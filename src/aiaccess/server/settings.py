@@ -33,6 +33,9 @@ class Settings:
     store: Path | None = None
     """On-disk Oxigraph store to serve, created from the packaged data when missing."""
     limits: Limits = field(default_factory=Limits)
+    sandbox: bool = True
+    """Cut query workers off the network when no SERVICE is allowed; False only to test the
+    screening alone, as on platforms without seccomp."""
 
     def __post_init__(self) -> None:
         """Normalize the base URL to end with a slash.

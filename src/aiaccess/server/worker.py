@@ -11,12 +11,15 @@ serialized bytes), so the server only forwards bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
+import resource
 import signal
 import socket
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,23 +31,29 @@ from aiaccess.server.errors import HttpError, bad_gateway, bad_request
 
 Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
+PLAIN = "text/plain; charset=utf-8"
 STACK_BYTES = 512 * 1024 * 1024
 """Stack of the thread running queries (address space; only the pages used are committed)."""
 
 
 @dataclass(frozen=True)
 class StoreSource:
-    """Where a worker gets its data: an on-disk store (opened read-only) or N-Quads."""
+    """Where a worker gets its data: an on-disk store (opened read-only), or N-Quads
+    given or in a file (loaded into memory)."""
 
     path: str | None = None
     nquads: bytes = b""
+    nquads_file: str | None = None
 
     def open(self) -> ox.Store:
         """Return the store this source describes."""
         if self.path is not None:
             return ox.Store.read_only(self.path)
         store = ox.Store()
-        store.bulk_load(self.nquads, format=ox.RdfFormat.N_QUADS)
+        if self.nquads_file is not None:
+            store.bulk_load(path=self.nquads_file, format=ox.RdfFormat.N_QUADS)
+        else:
+            store.bulk_load(self.nquads, format=ox.RdfFormat.N_QUADS)
         return store
 
 
@@ -56,6 +65,10 @@ class Options:
     result_bytes: int = 32 * 1024 * 1024
     base_iri: str | None = None
     """What relative IRIs in queries resolve against: the endpoint's URL."""
+    sandbox: bool = True
+    """Cut the worker off the network when no SERVICE endpoint is allowed (off: tests only)."""
+    memory_bytes: int = 0
+    """The worker's address-space limit (``RLIMIT_AS``); 0: none."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,8 @@ class Answer:
     body: bytes
     cacheable: bool = True
     """False when another try could succeed (the error was not the query's fault)."""
+    seconds: float = 0.0
+    """How long the worker spent on it."""
 
 
 class ResultTooLarge(Exception):
@@ -129,9 +144,9 @@ def main(sock: socket.socket) -> None:
 def serve(sock: socket.socket) -> None:
     """Receive the store's source, load it, report ready, then answer jobs until the pipe closes."""
     source, options = messages.receive(sock)
+    limit_memory(options.memory_bytes)
     store = source.open()
-    screening.warm_up()
-    sandboxed = not options.allow_service and sandbox.deny_network()
+    sandboxed = options.sandbox and not options.allow_service and sandbox.deny_network()
     messages.send(sock, ("ready", os.getpid(), sandboxed))
     while True:
         try:
@@ -142,6 +157,12 @@ def serve(sock: socket.socket) -> None:
 
 
 def execute(store: ox.Store, job: Job, options: Options) -> Answer:
+    """Run ``job`` on ``store`` and return the answer, errors included, with the time it took."""
+    start = time.perf_counter()
+    return dataclasses.replace(_execute(store, job, options), seconds=time.perf_counter() - start)
+
+
+def _execute(store: ox.Store, job: Job, options: Options) -> Answer:
     """Run ``job`` on ``store`` and return the answer, errors included."""
     try:
         screening.screen(job.query, options.allow_service, options.base_iri)
@@ -155,17 +176,48 @@ def execute(store: ox.Store, job: Job, options: Options) -> Answer:
     except ResultTooLarge:
         message = f"the result is larger than {options.result_bytes} bytes; add a LIMIT"
         return _error_answer(bad_request(message))
+    except MemoryError:
+        return died("it ran out of memory", True, options)
     except (OSError, RuntimeError) as error:
         return _evaluation_failed(job, error)
+
+
+def limit_memory(size: int) -> None:
+    """Limit this process's address space to ``size`` bytes (0: leave it), where supported.
+
+    Past it an allocation fails: the engine aborts the process (the pool answers
+    for it) or Python raises :class:`MemoryError` (answered here); either way no
+    other worker is touched and the machine's memory is not exhausted.
+    """
+    if size > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+
+def died(cause: str, memory: bool, options: Options) -> Answer:
+    """Return the answer to a query that stopped its worker; never cached.
+
+    :param memory: the worker most likely hit its memory limit (503), rather
+        than crashed (500).
+
+    >>> answer = died("killed by SIGABRT", True, Options(memory_bytes=2**30))
+    >>> answer.status, answer.cacheable, answer.body[:58]
+    (503, False, b'the query needed more memory than the limit of 1024 MiB pe')
+    """
+    if memory and options.memory_bytes:
+        mib = options.memory_bytes // 2**20
+        message = f"the query needed more memory than the limit of {mib} MiB per query worker"
+        return Answer(503, PLAIN, f"{message} ({cause}); it was stopped\n".encode(), False)
+    message = f"the query engine crashed on this query ({cause}); it was not answered\n"
+    return Answer(500, PLAIN, message.encode(), cacheable=False)
 
 
 def _run(store: ox.Store, job: Job, options: Options) -> Answer:
     """Evaluate and serialize the query.
 
-    The results object lives only in this frame, never in one that the screening's
-    parser may keep alive in a cached traceback: pyoxigraph's results must be freed
-    on the thread that made them, and a frame kept in a reference cycle would be
-    freed by the garbage collector on whichever thread runs it.
+    The results object lives only in this frame, never in one that a cached
+    traceback may keep alive: pyoxigraph's results must be freed on the thread
+    that made them, and a frame kept in a reference cycle would be freed by the
+    garbage collector on whichever thread runs it.
     """
     results = store.query(job.query, base_iri=options.base_iri, prefixes=PREFIXES, **_dataset(job))
     fmt = formats.choose(_formats_for(results), job.accept, job.formats)
@@ -205,14 +257,12 @@ def _evaluation_failed(job: Job, error: Exception) -> Answer:
     if screening.mentions_service(job.query):
         return _error_answer(bad_gateway(f"SERVICE request failed: {_one_line(error)}"), False)
     message = f"query evaluation failed: {_one_line(error)}"
-    return Answer(500, "text/plain; charset=utf-8", (message + "\n").encode(), cacheable=False)
+    return Answer(500, PLAIN, (message + "\n").encode(), cacheable=False)
 
 
 def _error_answer(error: HttpError, cacheable: bool = True) -> Answer:
     """Return the plain-text answer for ``error``."""
-    return Answer(
-        error.status, "text/plain; charset=utf-8", (error.message + "\n").encode(), cacheable
-    )
+    return Answer(error.status, PLAIN, (error.message + "\n").encode(), cacheable)
 
 
 def _one_line(error: BaseException) -> str:

@@ -170,8 +170,17 @@ const AiaViews = (() => {
         const href = row && local(text(row, "fact"));
         if (href && !event.event.target.closest("a")) window.location.assign(href);
       });
+      // Drawn while its tab was hidden, vis-timeline measures a zero width and stays blank until
+      // its once-a-second size check: redraw as soon as the box gets its real size.
+      const resized = new ResizeObserver(() => chart.redraw());
+      resized.observe(box);
       root.aiaView = { kind: "timeline", items, chart };
-      return { destroy: () => chart.destroy() };
+      return {
+        destroy: () => {
+          resized.disconnect();
+          chart.destroy();
+        },
+      };
     },
   };
 

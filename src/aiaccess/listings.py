@@ -1,0 +1,129 @@
+"""Every source's values of a fact, gathered into sorted lists, in each language's names.
+
+A query that shows one row per fact across its sources (government-actions,
+migration-offers) needs lists: the actors any source names, each source's terms.
+SPARQL leaves the order of ``GROUP_CONCAT`` to the engine, so the build writes
+the lists, sorted, into graph/comparison: one ``aia:Listing`` per fact and
+language (English, and each language whose names differ), giving for the
+aspects of :data:`LISTS` the values of all sources (``aia:actorList``…) and
+each source's own (``aia:actorsBySource``…, "en: …; vi: …").
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from aiaccess.aspects import ASPECTS, Aspect, value_of, words
+from aiaccess.namespaces import AIA, DCTERMS, SCHEMA
+from aiaccess.naming import Names
+from aiaccess.statements import Statement
+
+LISTS: dict[str, tuple[str | None, str | None]] = {
+    "actor": ("actorList", "actorsBySource"),
+    "jurisdiction": ("jurisdictionList", None),
+    "target": ("targetList", None),
+    "service": ("serviceList", None),
+    "terms": (None, "termsBySource"),
+    "start date": (None, "startBySource"),
+    "amount": (None, "amountBySource"),
+    "unit": (None, "unitBySource"),
+}
+"""Aspect -> the listing's properties for all sources' values and for each source's.
+
+Each is a property of the listing itself (not an item per aspect), so that a query
+reads a row's lists with lookups on one node, which Oxigraph answers fast; every
+listing has them all, "" when no source states the aspect.
+"""
+
+UNIT = Aspect("unit", (SCHEMA + "unitText",), "difference")
+"""What a quantity counts: listed, not compared (sources word units differently)."""
+
+Items = dict[str, tuple[str, str]]
+"""Aspect name -> (all sources' values, each source's values)."""
+
+
+def listing_quads(
+    comparison: ox.NamedNode, said: list[Statement], names: Names, graph: ox.NamedNode
+) -> list[ox.Quad]:
+    """Return the listings of one fact: English, and each language whose names differ.
+
+    Each language of the data also gets a choice (``aia:listingIn``) naming the
+    listing to read in that language: its own, or the English one. A query then
+    picks one listing per fact by language alone, without asking whether another
+    listing exists (which costs more than the rest of the query).
+    """
+    english = _items(said, names, "en")
+    quads: list[ox.Quad] = []
+    for lang in names.languages:
+        items = english if lang == "en" else _items(said, names, lang)
+        own = lang == "en" or items != english
+        listing = ox.NamedNode(f"{comparison.value}/{lang if own else 'en'}")
+        if own:
+            quads.append(ox.Quad(comparison, ox.NamedNode(AIA + "listing"), listing, graph))
+            quads += _quads(listing, lang, items, graph)
+        quads += _choice(comparison, lang, listing, graph)
+    return quads
+
+
+def _choice(
+    comparison: ox.NamedNode, lang: str, listing: ox.NamedNode, graph: ox.NamedNode
+) -> list[ox.Quad]:
+    """Return the choice of the listing to read a fact's values in ``lang``."""
+    choice = ox.NamedNode(f"{comparison.value}/in/{lang}")
+    return [
+        ox.Quad(comparison, ox.NamedNode(AIA + "listingIn"), choice, graph),
+        ox.Quad(choice, ox.NamedNode(DCTERMS + "language"), ox.Literal(lang), graph),
+        ox.Quad(choice, ox.NamedNode(AIA + "listing"), listing, graph),
+    ]
+
+
+def languages_quads(names: Names, graph: ox.NamedNode) -> list[ox.Quad]:
+    """Return the languages the comparison graph names things in, on the graph itself."""
+    language = ox.NamedNode(DCTERMS + "language")
+    return [ox.Quad(graph, language, ox.Literal(lang), graph) for lang in names.languages]
+
+
+def _items(said: list[Statement], names: Names, lang: str) -> Items:
+    """Return each listed aspect's values, all sources' and each source's, in ``lang``."""
+    items: Items = {}
+    for aspect in (*ASPECTS, UNIT):
+        if aspect.name in LISTS:
+            own = _own(aspect, said, names, lang)
+            items[aspect.name] = (_every(aspect, said, own, names, lang), _attributed(own))
+    return items
+
+
+def _own(aspect: Aspect, said: list[Statement], names: Names, lang: str) -> list[tuple[str, str]]:
+    """Return (language, value in words) of each source stating the aspect, by language."""
+    found = []
+    for statement in said:
+        value = value_of(aspect, (statement,))
+        if value is not None:
+            found.append((statement.language, words(aspect, value, names, lang)))
+    return sorted(found)
+
+
+def _every(
+    aspect: Aspect, said: list[Statement], own: list[tuple[str, str]], names: Names, lang: str
+) -> str:
+    """Return the values of all sources together, in words, each once, sorted."""
+    stating = tuple(s for s in said if value_of(aspect, (s,)) is not None)
+    merged = value_of(aspect, stating) if stating and aspect.kind != "amounts" else None
+    if merged is None:
+        return "; ".join(sorted({text for _, text in own}))
+    return words(aspect, merged, names, lang)
+
+
+def _attributed(own: list[tuple[str, str]]) -> str:
+    """Return each source's value prefixed with its language: "en: …; vi: …"."""
+    return "; ".join(f"{language}: {text}" for language, text in own)
+
+
+def _quads(listing: ox.NamedNode, lang: str, items: Items, graph: ox.NamedNode) -> list[ox.Quad]:
+    """Return one listing's quads: its lists (its language is on the choices naming it)."""
+    quads: list[ox.Quad] = []
+    for name, values in sorted(items.items()):
+        for prop, text in zip(LISTS[name], values, strict=True):
+            if prop is not None:
+                quads.append(ox.Quad(listing, ox.NamedNode(AIA + prop), ox.Literal(text), graph))
+    return quads
