@@ -8,7 +8,8 @@ Answers are cached: the data does not change while the server runs.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+import threading
+from collections.abc import Callable, Hashable
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -46,13 +47,30 @@ class LinkedData:
     """Answers for the dataset's resources, from an :class:`~aiaccess.server.index.Index`."""
 
     def __init__(
-        self, index: Index, endpoint: str, cache_bytes: int, texts: dict[str, str] | None = None
+        self,
+        index: Index | Callable[[], Index],
+        endpoint: str,
+        cache_bytes: int,
+        texts: dict[str, str] | None = None,
     ) -> None:
-        """:param texts: the articles' texts by IRI, shown annotated on their pages."""
-        self.index = index
+        """:param index: the index, or a function making it when first needed (it takes a
+            quarter of a second, which the server's start need not wait for).
+        :param texts: the articles' texts by IRI, shown annotated on their pages.
+        """
+        self._index = index
+        self._making = threading.Lock()
         self.endpoint = endpoint
         self.cache = AnswerCache(cache_bytes)
         self.texts = texts or {}
+
+    @property
+    def index(self) -> Index:
+        """Return the index, making it on first use (once, whichever thread asks first)."""
+        if not isinstance(self._index, Index):
+            with self._making:
+                if not isinstance(self._index, Index):
+                    self._index = self._index()
+        return self._index
 
     def resolve(self, path: str) -> tuple[str, Format | None]:
         """Return the IRI a request path names, and the format its suffix asks for.
