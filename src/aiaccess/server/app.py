@@ -53,6 +53,7 @@ from aiaccess.server.errors import HttpError, method_not_allowed
 from aiaccess.server.fastpath import CachedAnswers
 from aiaccess.server.health import health, protections
 from aiaccess.server.index import Index
+from aiaccess.server.later import Later
 from aiaccess.server.pool import WorkerPool
 from aiaccess.server.settings import Settings
 from aiaccess.server.snapshot import MEDIA_TYPES, Snapshot, load
@@ -128,7 +129,7 @@ def create_app(settings: Settings, snapshot: Snapshot | None = None) -> Starlett
     app.state.settings = settings
     app.state.pool = pool
     app.state.linked_data = linkeddata.LinkedData(
-        functools.partial(_index, snapshot),
+        Later(functools.partial(_index, snapshot)),
         settings.endpoint,
         limits.cache_bytes // 4,
         snapshot.texts,
@@ -139,7 +140,11 @@ def create_app(settings: Settings, snapshot: Snapshot | None = None) -> Starlett
         pool,
         AnswerCache(limits.cache_bytes),
         limits,
-        describe(settings.endpoint, snapshot.quads, bool(settings.allow_service)),
+        Later(
+            functools.partial(
+                describe, settings.endpoint, snapshot.quads, bool(settings.allow_service)
+            )
+        ),
     )
     return app
 
@@ -194,25 +199,27 @@ async def _lifespan(app: Starlette, pool: WorkerPool) -> AsyncIterator[None]:
     await pool.start()
     app.state.started = time.monotonic()
     gc.freeze()
-    indexing = asyncio.create_task(_index_later(app.state.linked_data))
+    preparing = asyncio.create_task(_prepare_later(app))
     log.info("%s", protections(app.state.settings, pool))
     if not pool.sandboxed and not app.state.settings.allow_service:
         log.warning("query workers could not be cut off the network; relying on screening")
     try:
         yield
     finally:
-        await indexing
+        await preparing
         await pool.stop()
 
 
-async def _index_later(data: linkeddata.LinkedData) -> None:
-    """Make the Linked Data index once serving has begun, then exempt it from the collector.
+async def _prepare_later(app: Starlette) -> None:
+    """Make what was left for later once serving has begun, then exempt it from the collector.
 
     The data lives as long as the server: :func:`gc.freeze` keeps the garbage
     collector from walking its hundreds of thousands of objects again and again,
     which would otherwise pause every request now and then.
     """
-    await asyncio.to_thread(lambda: data.index)
+    linked_data: linkeddata.LinkedData = app.state.linked_data
+    endpoint: sparql.Endpoint = app.state.sparql
+    await asyncio.to_thread(lambda: (linked_data.index, endpoint.description.get()))
     gc.freeze()
 
 

@@ -8,8 +8,7 @@ Answers are cached: the data does not change while the server runs.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -22,6 +21,7 @@ from aiaccess.server.chrome import reader_languages
 from aiaccess.server.errors import method_not_allowed, not_found
 from aiaccess.server.formats import Format
 from aiaccess.server.index import TYPE, Index, value_of
+from aiaccess.server.later import Later
 from aiaccess.server.worker import Answer
 
 METHODS = ("GET", "HEAD")
@@ -48,29 +48,23 @@ class LinkedData:
 
     def __init__(
         self,
-        index: Index | Callable[[], Index],
+        index: Index | Later[Index],
         endpoint: str,
         cache_bytes: int,
         texts: dict[str, str] | None = None,
     ) -> None:
-        """:param index: the index, or a function making it when first needed (it takes a
-            quarter of a second, which the server's start need not wait for).
+        """:param index: the index, or the index made when first needed (:mod:`.later`).
         :param texts: the articles' texts by IRI, shown annotated on their pages.
         """
         self._index = index
-        self._making = threading.Lock()
         self.endpoint = endpoint
         self.cache = AnswerCache(cache_bytes)
         self.texts = texts or {}
 
     @property
     def index(self) -> Index:
-        """Return the index, making it on first use (once, whichever thread asks first)."""
-        if not isinstance(self._index, Index):
-            with self._making:
-                if not isinstance(self._index, Index):
-                    self._index = self._index()
-        return self._index
+        """Return the index (made now if it was to be made later and still is not)."""
+        return self._index if isinstance(self._index, Index) else self._index.get()
 
     def resolve(self, path: str) -> tuple[str, Format | None]:
         """Return the IRI a request path names, and the format its suffix asks for.

@@ -127,6 +127,8 @@ class WorkerPool:
         self._idle: deque[_Worker] = deque()
         self._waiters: deque[asyncio.Future[_Worker]] = deque()
         self._starting: dict[int, subprocess.Popen[bytes]] = {}
+        self._killed: set[subprocess.Popen[bytes]] = set()
+        """Workers killed and not reaped yet (stopping reaps them, so none is left a zombie)."""
         self._launched: list[tuple[subprocess.Popen[bytes], socket.socket]] = []
         self._replacing: set[asyncio.Task[None]] = set()
         self._stopping = False
@@ -210,7 +212,8 @@ class WorkerPool:
         self._stopping = True
         for task in list(self._replacing):
             task.cancel()
-        for process in list(self._starting.values()):
+        killed = [*self._starting.values(), *self._killed]
+        for process in killed:
             process.kill()
         for _, sock in self._launched:
             sock.close()
@@ -219,7 +222,8 @@ class WorkerPool:
         for item in workers:
             self._unwatch(item)
             item.writer.close()
-        await asyncio.gather(*(asyncio.to_thread(_reap, w.process, 2.0) for w in workers))
+        processes = [*killed, *(w.process for w in workers)]
+        await asyncio.gather(*(asyncio.to_thread(_reap, p, 2.0) for p in processes))
 
     async def run(
         self, job: worker.Job, timeout: float, cached: Cached | None = None
@@ -411,7 +415,9 @@ class WorkerPool:
         old.process.kill()
         old.writer.close()
         if self._stopping:
+            _reap(old.process, 0.0)  # killed: it is gone in a moment
             return
+        self._killed.add(old.process)
         task = asyncio.get_running_loop().create_task(self._respawn(old))
         self._replacing.add(task)
         task.add_done_callback(self._replacing.discard)
@@ -419,6 +425,7 @@ class WorkerPool:
     async def _respawn(self, old: _Worker) -> None:
         """Reap ``old``, then start a replacement until one starts, backing off between tries."""
         await asyncio.to_thread(_reap, old.process, 5.0)
+        self._killed.discard(old.process)
         delay, attempt = FIRST_BACKOFF, 1
         while not self._stopping:
             try:
