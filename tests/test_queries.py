@@ -1040,6 +1040,46 @@ def test_lists_with_nothing_to_list_are_empty_strings(shipped: ox.Store) -> None
     assert spared == {"", "enterprise customers"}
 
 
+# --- temporal conflicts -------------------------------------------------------
+
+LATE_LAST_MONTH = ID + "temporal-conflict/timex-en-announcement-late-last-month"
+
+
+def test_temporal_conflicts_are_the_english_last_month_against_the_vietnamese_date(
+    shipped: ox.Store,
+) -> None:
+    # en, updated "August 23, 2024": "OpenAI’s announcement late last month" and "After
+    # OpenAI’s announcement last month"; vi, dated "Thứ Sáu, 28/06/2024 09:38", already reports
+    # the ban ("lệnh cấm mới được ban hành")
+    found = rows(shipped, "temporal-conflicts")
+    assert {r["conflict"] for r in found} == {
+        LATE_LAST_MONTH,
+        ID + "temporal-conflict/timex-en-announcement-last-month",
+    }
+    assert {(r["fact"], r["date_of"]) for r in found} == {(ANNOUNCEMENT, "startDate")}
+    late = where(found, conflict=LATE_LAST_MONTH)
+    assert [(r["side"], r["bound"], r["language"], r["quote"], r["set_aside"]) for r in late] == [
+        ("earliest", "2024-07-21", "en", "OpenAI’s announcement late last month", "yes"),
+        ("earliest", "2024-07-21", "en", "August 23, 2024", "no"),
+        ("latest", "2024-06-28", "vi", "", "no"),
+        ("latest", "2024-06-28", "vi", "lệnh cấm mới được ban hành", "no"),
+        ("latest", "2024-06-28", "vi", "Quyết định mới nhất của OpenAI", "no"),
+        ("latest", "2024-06-28", "vi", "Thứ Sáu, 28/06/2024 09:38", "no"),
+    ]
+
+
+def test_temporal_conflicts_give_each_statement_its_source_and_gloss(shipped: ox.Store) -> None:
+    found = where(rows(shipped, "temporal-conflicts"), conflict=LATE_LAST_MONTH)
+    dateline = one(found, statement=ID + "timex/vi-dateline")
+    assert (dateline["gloss"], dateline["source"]) == (
+        "Friday, 28/06/2024 09:38",
+        ID + "article/vi-openai-bans-china-developers",
+    )
+    english = one(found, statement=ID + "timex/en-dateline")
+    assert english["source"] == ID + "article/en-azure-workaround"
+    assert english["gloss"] == "August 23, 2024 (the byline marks it “Updated”)"
+
+
 # --- lists in cells: sorted by the build, the same text on every engine ------
 
 
