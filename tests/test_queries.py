@@ -1078,6 +1078,10 @@ def test_temporal_conflicts_give_each_statement_its_source_and_gloss(shipped: ox
     english = one(found, statement=ID + "timex/en-dateline")
     assert english["source"] == ID + "article/en-azure-workaround"
     assert english["gloss"] == "August 23, 2024 (the byline marks it “Updated”)"
+    assert dateline["text"] == "Friday, 28/06/2024 09:38"
+    in_vietnamese = rows(shipped, "temporal-conflicts", lang="vi")
+    own = one(in_vietnamese, conflict=LATE_LAST_MONTH, statement=ID + "timex/vi-dateline")
+    assert own["text"] == "Thứ Sáu, 28/06/2024 09:38"
 
 
 # --- lists in cells: sorted by the build, the same text on every engine ------
