@@ -40,6 +40,13 @@ NAMED = (
 )
 """Properties whose values are listed by name, in every language."""
 
+_SHOWN_NAMES = "AccessRestriction ContinuedAccessRoute Partnership Investment OperatingArrangement"
+SHOWN = frozenset(AIA + name for name in (*_SHOWN_NAMES.split(), "RevenueShare", "Article"))
+"""Classes of the facts whose names the canned queries show one row per source for."""
+
+VOICED = frozenset(AIA + name for name in ("Predicted", "Speculated", "Opinion"))
+"""Certainties of the claims predictions-and-opinions shows, with claimants and topics."""
+
 TEXTS = (AIA + "condition", AIA + "evidence")
 """Properties whose values are listed as text: conditions, and the evidence's quotes."""
 
@@ -121,10 +128,10 @@ def _graph_lists(
 ) -> list[ox.Quad]:
     """Return the value lists of one article graph."""
     out: list[ox.Quad] = []
+    shown = _shown(index)
     for subject, props in sorted(index.items(), key=lambda item: item[0].value):
-        for prop in NAMED:
-            out += _named(List(subject, name, prop), props.get(prop, ()), namer, graph)
-        out += _named(List(subject, name, ABOUT), props.get(ABOUT, ()), namer, graph, own=True)
+        if subject in shown:
+            out += _names(subject, name, props, namer, graph)
         conditions = props.get(AIA + "condition", ())
         out += _texts(List(subject, name, AIA + "condition"), conditions, graph)
         quotes = _quotes(props.get(AIA + "evidence", ()), index)
@@ -134,6 +141,38 @@ def _graph_lists(
             credited = [o for s in index.values() for p in _CREDITS for o in s.get(p, ())]
             out += _named(List(subject, name, CREDITED), credited, namer, graph)
     return out
+
+
+def _shown(index: Index) -> set[ox.NamedNode]:
+    """Return the subjects of an article graph whose names the canned queries list.
+
+    The facts of :data:`SHOWN` classes, claims of a :data:`VOICED` certainty, facts
+    credited to an outlet (their speakers) and what narrows a route (its audience).
+    Lists of the other facts' names would be read by no query.
+    """
+    shown: set[ox.NamedNode] = set()
+    for subject, props in index.items():
+        kinds = {
+            _text(t) for t in (*props.get(RDF + "type", ()), *props.get(AIA + "certainty", ()))
+        }
+        if kinds & (SHOWN | VOICED) or any(p in props for p in _CREDITS):
+            shown.add(subject)
+        shown |= {n for n in props.get(AIA + "narrowedBy", ()) if isinstance(n, ox.NamedNode)}
+    return shown
+
+
+def _names(
+    subject: ox.NamedNode,
+    name: ox.NamedNode,
+    props: dict[str, list[Term]],
+    namer: Namer,
+    graph: ox.NamedNode,
+) -> list[ox.Quad]:
+    """Return the lists of names of one subject's values: each of :data:`NAMED`, and its topics."""
+    out: list[ox.Quad] = []
+    for prop in NAMED:
+        out += _named(List(subject, name, prop), props.get(prop, ()), namer, graph)
+    return out + _named(List(subject, name, ABOUT), props.get(ABOUT, ()), namer, graph, own=True)
 
 
 @dataclass(frozen=True)
