@@ -1162,7 +1162,8 @@ LANG_REGISTRY = f"""
 <{ID}role/r> <http://www.w3.org/2000/01/rdf-schema#label> "president"@en , "président"@fr .
 <https://w3id.org/aiaccess/ontology#CurrentRole> <http://www.w3.org/2000/01/rdf-schema#label>
     "current"@en , "现任"@zh ;
-    <http://www.w3.org/2004/02/skos/core#inScheme> <https://w3id.org/aiaccess/ontology#RoleStatusScheme> .
+    <http://www.w3.org/2004/02/skos/core#inScheme>
+        <https://w3id.org/aiaccess/ontology#RoleStatusScheme> .
 """
 
 
