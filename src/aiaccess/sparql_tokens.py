@@ -127,6 +127,18 @@ def tokenize(text: str, reading: Reading = Reading.POSITION) -> list[Token]:
     return list(_Scanner(text, reading).tokens())
 
 
+def scan(text: str) -> Iterator[Token]:
+    """Yield the tokens of ``text`` one at a time, as :func:`tokenize` returns them,
+    so that a caller looking for something near the start may stop early.
+
+    :raises UnreadableQuery: while iterating, where the text cannot be read.
+
+    >>> next(scan("SELECT ?s { ?s ?p ?o }")).word
+    'SELECT'
+    """
+    return _Scanner(text, Reading.POSITION).tokens()
+
+
 @functools.lru_cache(maxsize=16)
 def readings(text: str) -> tuple[tuple[Token, ...], ...]:
     """Return every plausible reading of ``text``: the positional one, then the others.

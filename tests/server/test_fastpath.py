@@ -62,3 +62,19 @@ def test_cached_query_with_a_repeated_parameter_is_still_refused(client: InProce
     client.get("/sparql", params=params)
     response = client.get("/sparql", params=params * 2)
     assert response.status_code == 400
+
+
+def test_a_request_repeated_as_it_came_gets_the_same_answer_each_time(client: InProcess) -> None:
+    headers = {"content-type": "application/sparql-query", "accept": "text/csv"}
+    answers = [client.post("/sparql", content=TEXT + " again", headers=headers) for _ in range(3)]
+    assert [(a.status_code, a.text) for a in answers] == [(200, "n\r\n5\r\n")] * 3
+    assert relevant(dict(answers[2].headers)) == relevant(dict(answers[0].headers))
+
+
+def test_cached_query_with_an_oversized_body_is_still_refused(client: InProcess) -> None:
+    params = {"query": TEXT + " oversized"}
+    client.get("/sparql", params=params)
+    client.get("/sparql", params=params)
+    body = "x=" + "y" * (1024 * 1024)
+    response = client.post("/sparql", params=params, content=body, headers=FORM)
+    assert response.status_code == 413

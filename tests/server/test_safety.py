@@ -60,21 +60,39 @@ def ask(url: str, text: str) -> httpx.Response:
 
 
 def test_runaway_query_is_stopped_while_others_are_answered(guarded: tuple[Starlette, str]) -> None:
+    """An answer comes while the runaway runs; then the runaway is stopped at its limit.
+
+    On a loaded machine the runaway can reach its limit before the first other
+    answer is back; the scenario is then played again, at most three times, so
+    the test still proves an answer given while the runaway was running.
+    """
     app, url = guarded
     pool = pool_of(app)
-    with ThreadPoolExecutor(1) as executor:
-        slow = executor.submit(ask, url, RUNAWAY.format("stopped"))
-        wait_for(lambda: pool.in_progress == 1, "the runaway query to start")
-        answers = [ask(url, "ASK { FILTER(0 = 0) }")]
-        still_running = pool.in_progress == 1  # the first answer came while it ran
-        answers += [ask(url, f"ASK {{ FILTER({n} = {n}) }}") for n in range(1, 5)]
-        response = slow.result()
+    for attempt in range(3):
+        answers, still_running, response = _runaway_beside_others(pool, url, attempt)
+        if still_running:
+            break
     assert [a.status_code for a in answers] == [200] * 5
     assert still_running
     assert (response.status_code, response.text) == (
         503,
         f"the query ran longer than the limit of {TIMEOUT:g} s and was stopped\n",
     )
+
+
+def _runaway_beside_others(
+    pool: WorkerPool, url: str, attempt: int
+) -> tuple[list[httpx.Response], bool, httpx.Response]:
+    """Start a runaway query, ask five others; return their answers, whether the runaway
+    was still running when the first came back, and the runaway's answer."""
+    wait_for(lambda: len(pool.pids) == 2 and not pool.in_progress, "a full, idle pool")
+    with ThreadPoolExecutor(1) as executor:
+        slow = executor.submit(ask, url, RUNAWAY.format(f"stopped {attempt}"))
+        wait_for(lambda: pool.in_progress == 1, "the runaway query to start")
+        answers = [ask(url, f"ASK {{ FILTER({attempt} = {attempt}) }}")]
+        still_running = pool.in_progress == 1  # the first answer came while it ran
+        answers += [ask(url, f"ASK {{ FILTER({n} = {n}) }} # {attempt}") for n in range(1, 5)]
+        return answers, still_running, slow.result()
 
 
 def test_stopped_worker_is_killed_and_replaced(guarded: tuple[Starlette, str]) -> None:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from aiaccess.server.errors import HttpError
-from aiaccess.server.screening import has_dataset_clause, screen, service_endpoints
+from aiaccess.server.screening import (
+    has_dataset_clause,
+    mentions_service,
+    screen,
+    service_endpoints,
+)
 
 REMOTE = "http://example.org/sparql"
 
@@ -162,3 +167,29 @@ def test_from_after_construct_template_is_a_dataset_clause() -> None:
 
 def test_from_in_a_string_is_not_a_dataset_clause() -> None:
     assert not has_dataset_clause("SELECT * { ?s ?p 'FROM <http://g/>' }")
+
+
+def test_service_in_header_comments_is_not_read_but_one_in_the_body_is() -> None:
+    header = "# every service, one row\n#+ - service: what it restricts\n"
+    assert not mentions_service(header + "SELECT ?service { ?x aia:service ?service }")
+    assert mentions_service(header + "SELECT * { ?s ?p ?o } # a service")
+    with pytest.raises(HttpError):
+        screen(header + f"SELECT * {{ SERVICE <{REMOTE}> {{ ?s ?p ?o }} }}", ())
+
+
+def test_service_ending_a_prefixed_name_is_not_read_but_one_after_it_is() -> None:
+    assert not mentions_service("SELECT * { ?r aia:operatedService ?o }")
+    with pytest.raises(HttpError):
+        screen(f"SELECT * {{ ?r aia:x ?o SERVICE <{REMOTE}> {{ ?s ?p ?o }} }}", ())
+    with pytest.raises(HttpError):
+        screen(f"SELECT * {{ ?r aia:x-y ?o . SERVICE <{REMOTE}> {{ ?s ?p ?o }} }}", ())
+
+
+def test_from_after_a_construct_template_or_an_exists_is_found() -> None:
+    assert has_dataset_clause("CONSTRUCT { ?s ?p ?o } FROM <http://g> WHERE { ?s ?p ?o }")
+    assert has_dataset_clause("SELECT (EXISTS { ?s ?p ?o } AS ?e) FROM <http://g> { }")
+
+
+def test_from_only_in_comments_or_names_is_no_dataset_clause() -> None:
+    assert not has_dataset_clause("# from the seeds\nSELECT ?from { ?s aia:from ?from }")
+    assert not has_dataset_clause("SELECT ?narrowed_from { ?s ?p ?o } # from here on, FROM <g>")

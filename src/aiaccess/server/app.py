@@ -16,7 +16,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import gc
 import logging
 import os
 import time
@@ -51,6 +53,7 @@ from aiaccess.server.errors import HttpError, method_not_allowed
 from aiaccess.server.fastpath import CachedAnswers
 from aiaccess.server.health import health, protections
 from aiaccess.server.index import Index
+from aiaccess.server.later import Later
 from aiaccess.server.pool import WorkerPool
 from aiaccess.server.settings import Settings
 from aiaccess.server.snapshot import MEDIA_TYPES, Snapshot, load
@@ -84,7 +87,9 @@ class StaticAssets(StaticFiles):
 def create_app(settings: Settings, snapshot: Snapshot | None = None) -> Starlette:
     """Return the application serving ``snapshot`` (by default, the packaged dataset).
 
-    The worker processes start with the application's lifespan and stop with it.
+    The worker processes are launched here, so that they load the store while the
+    rest is prepared; the application's lifespan waits until they are ready, and
+    stops them.
 
     :raises AiaccessError: if the packaged data is invalid.
     :raises OSError: if the on-disk store cannot be opened.
@@ -101,6 +106,7 @@ def create_app(settings: Settings, snapshot: Snapshot | None = None) -> Starlett
     pool = WorkerPool(
         settings.workers, snapshot.source, options, limits.queue_length, limits.queue_seconds
     )
+    pool.launch()  # the workers load the store while the rest is prepared
     compressed = snapshot.gzipped or {}
     files = downloads.with_checksums(
         {
@@ -120,13 +126,13 @@ def create_app(settings: Settings, snapshot: Snapshot | None = None) -> Starlett
         exception_handlers={HttpError: _error},
         lifespan=functools.partial(_lifespan, pool=pool),
     )
-    index = Index(
-        [*snapshot.quads, *(ox.Quad(t.subject, t.predicate, t.object) for t in snapshot.void)]
-    )
     app.state.settings = settings
     app.state.pool = pool
     app.state.linked_data = linkeddata.LinkedData(
-        index, settings.endpoint, limits.cache_bytes // 4, snapshot.texts
+        Later(functools.partial(_index, snapshot)),
+        settings.endpoint,
+        limits.cache_bytes // 4,
+        snapshot.texts,
     )
     app.state.void = snapshot.void
     app.state.downloads = [files[name] for name in sorted(files)]
@@ -134,9 +140,19 @@ def create_app(settings: Settings, snapshot: Snapshot | None = None) -> Starlett
         pool,
         AnswerCache(limits.cache_bytes),
         limits,
-        describe(settings.endpoint, snapshot.quads, bool(settings.allow_service)),
+        Later(
+            functools.partial(
+                describe, settings.endpoint, snapshot.quads, bool(settings.allow_service)
+            )
+        ),
     )
     return app
+
+
+def _index(snapshot: Snapshot) -> Index:
+    """Return the index of the served quads and the VoID description, for Linked Data."""
+    void_quads = (ox.Quad(t.subject, t.predicate, t.object) for t in snapshot.void)
+    return Index([*snapshot.quads, *void_quads])
 
 
 def _routes(files: dict[str, downloads.Download]) -> list[Route | Mount]:
@@ -182,13 +198,29 @@ async def _lifespan(app: Starlette, pool: WorkerPool) -> AsyncIterator[None]:
     """Start the query workers with the application, and stop them with it."""
     await pool.start()
     app.state.started = time.monotonic()
+    gc.freeze()
+    preparing = asyncio.create_task(_prepare_later(app))
     log.info("%s", protections(app.state.settings, pool))
     if not pool.sandboxed and not app.state.settings.allow_service:
         log.warning("query workers could not be cut off the network; relying on screening")
     try:
         yield
     finally:
+        await preparing
         await pool.stop()
+
+
+async def _prepare_later(app: Starlette) -> None:
+    """Make what was left for later once serving has begun, then exempt it from the collector.
+
+    The data lives as long as the server: :func:`gc.freeze` keeps the garbage
+    collector from walking its hundreds of thousands of objects again and again,
+    which would otherwise pause every request now and then.
+    """
+    linked_data: linkeddata.LinkedData = app.state.linked_data
+    endpoint: sparql.Endpoint = app.state.sparql
+    await asyncio.to_thread(lambda: (linked_data.index, endpoint.description.get()))
+    gc.freeze()
 
 
 async def _error(request: Request, error: Exception) -> Response:

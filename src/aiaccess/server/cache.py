@@ -28,8 +28,10 @@ class AnswerCache:
         """Return the number of answers held."""
         return len(self._entries)
 
-    def get(self, key: Hashable) -> Answer | None:
+    def get(self, key: Hashable, count_miss: bool = True) -> Answer | None:
         """Return the answer stored under ``key``, marking it recently used.
+
+        :param count_miss: count a miss in :meth:`stats` (not for a first, cheaper look).
 
         >>> cache = AnswerCache(1000)
         >>> cache.put("q", Answer(200, "text/csv", b"x"))
@@ -38,7 +40,7 @@ class AnswerCache:
         """
         answer = self._entries.get(key)
         if answer is None:
-            self.misses += 1
+            self.misses += count_miss
         else:
             self.hits += 1
             self._entries.move_to_end(key)

@@ -47,9 +47,8 @@ class Download:
             gzipped = gzip.compress(body, compresslevel=9, mtime=0)
         content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
         digest = hashlib.sha256(body).hexdigest()
-        return cls(
-            name, content_type, body, gzipped, _etag(body), _etag(gzipped), int(modified), digest
-        )
+        etag = f'"{digest[:32]}"'
+        return cls(name, content_type, body, gzipped, etag, _etag(gzipped), int(modified), digest)
 
     @property
     def size(self) -> int:

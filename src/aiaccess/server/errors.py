@@ -9,8 +9,10 @@ a bug, logged and answered with a bare ``500``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from starlette.responses import Response
+if TYPE_CHECKING:
+    from starlette.responses import Response
 
 
 class HttpError(Exception):
@@ -23,7 +25,14 @@ class HttpError(Exception):
         self.headers = headers or {}
 
     def response(self) -> Response:
-        """Return the plain-text response for this error."""
+        """Return the plain-text response for this error.
+
+        Starlette is imported here, not with the module: the query workers raise
+        these errors too, and importing Starlette would add a tenth of a second to
+        each worker's start.
+        """
+        from starlette.responses import Response
+
         return Response(
             self.message + "\n",
             status_code=self.status,

@@ -21,6 +21,7 @@ from aiaccess.server.chrome import reader_languages
 from aiaccess.server.errors import method_not_allowed, not_found
 from aiaccess.server.formats import Format
 from aiaccess.server.index import TYPE, Index, value_of
+from aiaccess.server.later import Later
 from aiaccess.server.worker import Answer
 
 METHODS = ("GET", "HEAD")
@@ -46,13 +47,24 @@ class LinkedData:
     """Answers for the dataset's resources, from an :class:`~aiaccess.server.index.Index`."""
 
     def __init__(
-        self, index: Index, endpoint: str, cache_bytes: int, texts: dict[str, str] | None = None
+        self,
+        index: Index | Later[Index],
+        endpoint: str,
+        cache_bytes: int,
+        texts: dict[str, str] | None = None,
     ) -> None:
-        """:param texts: the articles' texts by IRI, shown annotated on their pages."""
-        self.index = index
+        """:param index: the index, or the index made when first needed (:mod:`.later`).
+        :param texts: the articles' texts by IRI, shown annotated on their pages.
+        """
+        self._index = index
         self.endpoint = endpoint
         self.cache = AnswerCache(cache_bytes)
         self.texts = texts or {}
+
+    @property
+    def index(self) -> Index:
+        """Return the index (made now if it was to be made later and still is not)."""
+        return self._index if isinstance(self._index, Index) else self._index.get()
 
     def resolve(self, path: str) -> tuple[str, Format | None]:
         """Return the IRI a request path names, and the format its suffix asks for.

@@ -24,6 +24,7 @@ the event loop never blocks.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -126,6 +127,9 @@ class WorkerPool:
         self._idle: deque[_Worker] = deque()
         self._waiters: deque[asyncio.Future[_Worker]] = deque()
         self._starting: dict[int, subprocess.Popen[bytes]] = {}
+        self._killed: set[subprocess.Popen[bytes]] = set()
+        """Workers killed and not reaped yet (stopping reaps them, so none is left a zombie)."""
+        self._launched: list[tuple[subprocess.Popen[bytes], socket.socket]] = []
         self._replacing: set[asyncio.Task[None]] = set()
         self._stopping = False
         self.restarts = 0
@@ -181,12 +185,25 @@ class WorkerPool:
             failed_starts=self.failed_starts,
         )
 
+    def launch(self) -> None:
+        """Start the worker processes now, without waiting for them to load the store.
+
+        :meth:`start` waits for them: launched first, the workers load while the
+        server prepares everything else, which halves the time to its first answer.
+
+        :raises RuntimeError: if a worker process cannot be started.
+        """
+        while len(self._launched) < self.size:
+            self._launched.append(self._begin())
+
     async def start(self) -> None:
-        """Start the workers in parallel and wait until each has loaded the store.
+        """Start the workers (those not launched yet) and wait until each has loaded the store.
 
         :raises RuntimeError: if a worker cannot start (the store cannot be opened).
         """
-        started = await asyncio.gather(*(asyncio.to_thread(self._spawn) for _ in range(self.size)))
+        self.launch()
+        launched, self._launched = self._launched, []
+        started = await asyncio.gather(*(asyncio.to_thread(self._ready, *w) for w in launched))
         for item in started:
             await self._add(item)
 
@@ -195,14 +212,18 @@ class WorkerPool:
         self._stopping = True
         for task in list(self._replacing):
             task.cancel()
-        for process in list(self._starting.values()):
+        killed = [*self._starting.values(), *self._killed]
+        for process in killed:
             process.kill()
+        for _, sock in self._launched:
+            sock.close()
         workers, self._workers = self._workers, []
         self._idle.clear()
         for item in workers:
             self._unwatch(item)
             item.writer.close()
-        await asyncio.gather(*(asyncio.to_thread(_reap, w.process, 2.0) for w in workers))
+        processes = [*killed, *(w.process for w in workers)]
+        await asyncio.gather(*(asyncio.to_thread(_reap, p, 2.0) for p in processes))
 
     async def run(
         self, job: worker.Job, timeout: float, cached: Cached | None = None
@@ -306,23 +327,42 @@ class WorkerPool:
     def _spawn(self) -> _Started:
         """Start one worker process and wait for it to report ready (blocking).
 
+        :raises RuntimeError: if it exits or closes its socket before it is ready.
+        """
+        return self._ready(*self._begin())
+
+    def _begin(self) -> tuple[subprocess.Popen[bytes], socket.socket]:
+        """Start one worker process and send it its store's source and options.
+
         The worker is a fresh interpreter (``python -m aiaccess.server.worker``)
         given one end of a socket pair: it imports nothing of the caller's program.
 
-        :raises RuntimeError: if it exits or closes its socket before it is ready.
+        :raises RuntimeError: if the process cannot be started.
         """
         ours, theirs = socket.socketpair()
         with theirs:
-            process = subprocess.Popen(
-                [*self.command, str(theirs.fileno())],
-                pass_fds=[theirs.fileno()],
-                stdin=subprocess.DEVNULL,
-                env=_environment(),
-            )
+            try:
+                process = subprocess.Popen(
+                    [*self.command, str(theirs.fileno())],
+                    pass_fds=[theirs.fileno()],
+                    stdin=subprocess.DEVNULL,
+                    env=_environment(),
+                )
+            except OSError as error:
+                ours.close()
+                raise RuntimeError(f"a query worker could not be started: {error}") from error
         self._starting[process.pid] = process
-        try:
-            ours.settimeout(STARTUP_SECONDS)
+        ours.settimeout(STARTUP_SECONDS)
+        with contextlib.suppress(OSError):  # it died at once: _ready reports how
             messages.send(ours, (self._source, self._options))
+        return process, ours
+
+    def _ready(self, process: subprocess.Popen[bytes], ours: socket.socket) -> _Started:
+        """Wait until a begun worker reports it has loaded its store (blocking).
+
+        :raises RuntimeError: if it exits or closes its socket before it is ready.
+        """
+        try:
             _, _, sandboxed = messages.receive(ours)
         except (OSError, EOFError) as error:
             ours.close()
@@ -375,7 +415,9 @@ class WorkerPool:
         old.process.kill()
         old.writer.close()
         if self._stopping:
+            _reap(old.process, 0.0)  # killed: it is gone in a moment
             return
+        self._killed.add(old.process)
         task = asyncio.get_running_loop().create_task(self._respawn(old))
         self._replacing.add(task)
         task.add_done_callback(self._replacing.discard)
@@ -383,6 +425,7 @@ class WorkerPool:
     async def _respawn(self, old: _Worker) -> None:
         """Reap ``old``, then start a replacement until one starts, backing off between tries."""
         await asyncio.to_thread(_reap, old.process, 5.0)
+        self._killed.discard(old.process)
         delay, attempt = FIRST_BACKOFF, 1
         while not self._stopping:
             try:

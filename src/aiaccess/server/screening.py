@@ -20,14 +20,20 @@ IRI, is read all three ways, and an endpoint found in any reading counts.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from aiaccess.namespaces import PREFIXES
 from aiaccess.server.errors import HttpError, bad_request, forbidden
-from aiaccess.sparql_tokens import Kind, Prologue, Token, UnreadableQuery, readings
+from aiaccess.sparql_tokens import Kind, Prologue, Token, UnreadableQuery, readings, scan
 
-_SERVICE_LETTERS = re.compile("(?<![:?$])service", re.IGNORECASE)
-_FROM_LETTERS = re.compile("(?<![:?$])from", re.IGNORECASE)
+_HEADER = re.compile(r"(?:[ \t\r\n]++|\#[^\r\n]*+)*+")
+"""White space and comments at the start of a text: the tokenizer skips them the same way."""
+_SERVICE_LETTERS = re.compile("service", re.IGNORECASE)
+_NAME_OR_VARIABLE = re.compile(r"(?::\w*|[?$])\Z")
+"""What, right before the letters "service", makes them part of a prefixed name or a variable."""
+_FROM_LETTERS = re.compile("from", re.IGNORECASE)
+_OPENERS = frozenset({"{", "{|", "(", "["})
+_CLOSERS = frozenset({"}", "|}", ")", "]"})
 
 Endpoint = str | None
 """The IRI a ``SERVICE`` clause names, or None for a variable."""
@@ -64,16 +70,40 @@ this endpoint makes no outbound requests
 def mentions_service(query: str) -> bool:
     """Tell whether the letters "service" occur in ``query`` where they could start a keyword.
 
-    Not right after ``:`` (a prefixed name such as ``aia:service``: the engine's
-    parser reads the longest name and never backtracks into it), nor after ``?``
-    or ``$`` (a variable). Anywhere else, in any case, they count.
+    Not in the comments that head the text (the tokenizer skips them whatever
+    they say), not in a prefixed name's local part (``aia:service``,
+    ``aia:operatedService``: the engine's parser reads the longest name and never
+    backtracks into it), nor right after ``?`` or ``$`` (a variable). Anywhere
+    else, in any case, they count. Canned queries mention services in their
+    header comments and properties, so they are not tokenized for this at all.
 
-    >>> mentions_service("SELECT ?service { ?x aia:service ?service }")
+    >>> mentions_service("# a service" + chr(10) + "SELECT ?s { ?s aia:operatedService ?service }")
     False
     >>> mentions_service("SELECT * { ?s ?p 'a service' }")
     True
+    >>> mentions_service("SELECT * { ?s ?p ?o } # a service")
+    True
     """
-    return _SERVICE_LETTERS.search(query) is not None
+    start = _body(query)
+    if "service" not in query[start:].casefold():
+        return False  # the common case, at the cost of a copy
+    return any(
+        _NAME_OR_VARIABLE.search(query, max(start, m.start() - 64), m.start()) is None
+        for m in _SERVICE_LETTERS.finditer(query, start)
+    )
+
+
+def _body(query: str) -> int:
+    """Return where the query's text begins after its header comments."""
+    header = _HEADER.match(query)
+    return header.end() if header else 0
+
+
+def _alone(query: str, start: int, end: int) -> bool:
+    """Tell whether ``query[start:end]`` is a whole bare word (not part of a name or variable)."""
+    before = query[start - 1] if start else " "
+    after = query[end] if end < len(query) else " "
+    return not (before.isalnum() or before in "_:?$" or after.isalnum() or after == "_")
 
 
 def service_endpoints(query: str, base: str | None = None) -> list[Endpoint]:
@@ -147,9 +177,37 @@ def has_dataset_clause(query: str) -> bool:
     >>> has_dataset_clause("SELECT * FROM NAMED <http://g> { GRAPH ?g { ?s ?p ?o } }")
     True
     """
-    if _FROM_LETTERS.search(query) is None:
+    start = _body(query)
+    if "from" not in query[start:].casefold() or not any(
+        _alone(query, m.start(), m.end()) for m in _FROM_LETTERS.finditer(query, start)
+    ):
         return False
     try:
-        return any(t.word == "FROM" for t in readings(query)[0] if t.kind is Kind.KEYWORD)
+        return _from_before_pattern(scan(query))
     except UnreadableQuery:
         return False
+
+
+def _from_before_pattern(tokens: Iterator[Token]) -> bool:
+    """Tell whether a ``FROM`` keyword comes before the query's pattern opens.
+
+    Dataset clauses stand between the query form (a CONSTRUCT's template
+    included) and the WHERE clause, so reading stops at the first ``{`` outside
+    brackets that does not open a template: the rest is never tokenized.
+
+    >>> _from_before_pattern(scan("CONSTRUCT { ?s ?p ?o } FROM <g> WHERE { ?s ?p ?o }"))
+    True
+    >>> _from_before_pattern(scan("SELECT * { ?s ?p ?o } # from here on"))
+    False
+    """
+    depth, previous = 0, ""
+    for token in tokens:
+        if token.kind is Kind.KEYWORD and token.word == "FROM":
+            return True
+        if token.kind is Kind.PUNCT:
+            if token.text == "{" and not depth and previous != "CONSTRUCT":
+                return False
+            depth += token.text in _OPENERS
+            depth -= token.text in _CLOSERS
+        previous = token.word
+    return False

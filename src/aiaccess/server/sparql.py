@@ -24,6 +24,7 @@ from aiaccess.server.cache import AnswerCache
 from aiaccess.server.errors import bad_request
 from aiaccess.server.fairness import Budgets
 from aiaccess.server.flights import Flights
+from aiaccess.server.later import Later
 from aiaccess.server.limits import Limits
 from aiaccess.server.pool import Overrun, WorkerPool
 from aiaccess.server.protocol import METHODS, QueryRequest, read_request
@@ -37,7 +38,7 @@ class Endpoint:
     pool: WorkerPool
     cache: AnswerCache
     limits: Limits
-    description: list[ox.Triple]
+    description: Later[list[ox.Triple]]
     flights: Flights[Answer] = field(default_factory=Flights)
     budgets: Budgets = field(init=False)
 
@@ -98,5 +99,5 @@ def _description(request: Request, state: Endpoint, names: tuple[str, ...]) -> R
     fmt = formats.choose(formats.PAGE, request.headers.get("accept"), names)
     if fmt is formats.HTML:
         return editor.editor_page(request, None)
-    body = formats.rdf_bytes(state.description, fmt)
+    body = formats.rdf_bytes(state.description.get(), fmt)
     return Response(body, 200, {"Vary": "Accept"}, fmt.content_type)

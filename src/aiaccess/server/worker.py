@@ -46,14 +46,20 @@ class StoreSource:
     nquads_file: str | None = None
 
     def open(self) -> ox.Store:
-        """Return the store this source describes."""
+        """Return the store this source describes.
+
+        The N-Quads are the server's own, written by pyoxigraph from checked data,
+        so they are parsed leniently (no IRI validation): five times faster, which
+        is most of a worker's start. The rows come out in the same order as from
+        the library's store (:func:`aiaccess.load.store` loads leniently too).
+        """
         if self.path is not None:
             return ox.Store.read_only(self.path)
         store = ox.Store()
         if self.nquads_file is not None:
-            store.bulk_load(path=self.nquads_file, format=ox.RdfFormat.N_QUADS)
+            store.load(path=self.nquads_file, format=ox.RdfFormat.N_QUADS, lenient=True)
         else:
-            store.bulk_load(self.nquads, format=ox.RdfFormat.N_QUADS)
+            store.load(self.nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
         return store
 
 
