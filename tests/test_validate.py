@@ -72,9 +72,15 @@ def injected(assembled: Assembled) -> Assembled:
     known = {q.subject for q in assembled.base if q.graph_name == ontology}
     for path in INVALID:
         articles[path.stem] = _example_quads(path, known)
-    everything = {*assembled.base, *(q for part in articles.values() for q in part)}
+    parts = [assembled.base, assembled.derived, *articles.values()]
+    everything = sorted({q for part in parts for q in part}, key=str)
     return Assembled(
-        sorted(everything, key=str), assembled.sources, assembled.files, assembled.base, articles
+        everything,
+        assembled.sources,
+        assembled.files,
+        assembled.base,
+        articles,
+        derived=assembled.derived,
     )
 
 
@@ -98,8 +104,9 @@ def test_injected_corpus_violates_every_shape(injected: Assembled) -> None:
 
 def test_an_article_unit_holds_what_its_shapes_need(assembled: Assembled) -> None:
     """Each article unit has its own triples and the types of what it names, not the registry."""
-    base, *articles = units(assembled)
+    base, *articles, derived = units(assembled)
     assert len(articles) == len(assembled.articles) == 5
+    assert set(assembled.derived) <= set(derived)
     for unit, quads in zip(articles, assembled.articles.values(), strict=True):
         assert set(quads) <= set(unit)
         assert len(unit) < len(quads) + len(base)

@@ -53,11 +53,13 @@ class Assembled:
     files: dict[str, Path]
     """Named-graph IRI -> the curated file it was built from (for messages)."""
     base: list[ox.Quad] = field(default_factory=list)
-    """The ontology and registry graphs (and dataset-wide computed ones)."""
+    """The ontology and registry graphs."""
     articles: dict[str, list[ox.Quad]] = field(default_factory=dict)
     """Article slug -> what that article contributes: its graph and its mentions."""
     digests: dict[str, str] = field(default_factory=dict)
     """Article slug -> SHA-256 of its part's N-Quads (names its validation result)."""
+    derived: list[ox.Quad] = field(default_factory=list)
+    """The graphs computed from the whole dataset (:data:`DATASET_STEPS`)."""
 
 
 def assemble(resources: Resources | None = None, progress: Progress | None = None) -> Assembled:
@@ -88,10 +90,11 @@ def assemble(resources: Resources | None = None, progress: Progress | None = Non
     files |= {source.graph.value: source.path for source in sources}
     articles = {part.source.slug: part.quads for part in parts}
     digests = {part.source.slug: part.digest for part in parts}
+    derived: list[ox.Quad] = []
     for step in DATASET_STEPS:
-        base += step(_sorted([base, *articles.values()]))
-    quads = _sorted([base, *articles.values()])
-    return Assembled(quads, sources, files, base, articles, digests)
+        derived += step(_sorted([base, derived, *articles.values()]))
+    quads = _sorted([base, derived, *articles.values()])
+    return Assembled(quads, sources, files, base, articles, digests, derived)
 
 
 def store(resources: Resources | None = None) -> ox.Store:

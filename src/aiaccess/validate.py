@@ -8,7 +8,9 @@ SHACL then checks ``ontology/shapes.ttl`` against *validation units*
 * the ontology and registry graphs, once;
 * each article's graph with its mentions, together with the part of the
   ontology and registry it refers to: every resource it names, and what those
-  name in turn (types, superclasses, parent organizations, concept schemes).
+  name in turn (types, superclasses, parent organizations, concept schemes);
+* the graphs computed from the whole dataset (graph/temporal,
+  graph/comparison), with every quad they reach in the other graphs.
 
 A shape must therefore hold in each article's own statements; a rule that is
 about all articles together is a SPARQL check in ``queries/checks/``. The
@@ -23,6 +25,7 @@ describes the resource.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 from collections import defaultdict
@@ -144,25 +147,39 @@ Unit = tuple[str, Callable[[], list[ox.Quad]]]
 
 
 def _named_units(data: Assembled, shapes: str) -> list[Unit]:
-    """Return each unit's memo name and quads, named without gathering them where possible.
+    """Return each unit's memo name and how to gather its quads, without gathering them.
 
-    A unit is a function of the base graphs and the article's part, so it is
-    named after their digests; a part without a recorded digest (data assembled
-    by hand) is named after its gathered quads.
+    The base unit is named after the ontology and registry; an article's unit
+    after them and the article's own part, so editing one article renames only
+    its unit and the derived graphs' unit, which depends on every article.
     """
-    base = ox.serialize(data.base, format=ox.RdfFormat.N_QUADS) or b""
+    base = _digest(data.base)
     index = _index(data.base)
-    named: list[Unit] = [(memo.key(shapes, base), lambda: data.base)]
+    named: list[Unit] = [("base-" + memo.key(shapes, base), lambda: data.base)]
+    articles = {slug: data.digests.get(slug) or _digest(q) for slug, q in data.articles.items()}
     for slug, quads in data.articles.items():
         gather = functools.partial(_with_context, quads, index)
-        digest = data.digests.get(slug)
-        if digest is None:
-            unit = gather()
-            name = memo.key(shapes, ox.serialize(unit, format=ox.RdfFormat.N_QUADS) or b"")
-            named.append((name, functools.partial(list, unit)))
-        else:
-            named.append((memo.key(shapes, base, digest), gather))
+        named.append(("article-" + memo.key(shapes, base, articles[slug]), gather))
+    if data.derived:
+        name = memo.key(shapes, base, _digest(data.derived), *articles.values())
+        named.append(("derived-" + name, functools.partial(_derived_unit, data)))
     return named
+
+
+def _digest(quads: list[ox.Quad]) -> str:
+    """Return the SHA-256 of the quads' N-Quads."""
+    return hashlib.sha256(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").hexdigest()
+
+
+def _derived_unit(data: Assembled) -> list[ox.Quad]:
+    """Return the derived graphs with every quad they reach, in the base or any article.
+
+    Derived resources have subjects of their own (no article or registry
+    resource gains a property there), but they point at facts, evidence and
+    articles whose shapes need those resources' statements.
+    """
+    everything = data.base + [q for quads in data.articles.values() for q in quads]
+    return _with_context(data.derived, _index(everything))
 
 
 def _check_findings(store: ox.Store, resources: Resources) -> list[Finding]:
@@ -199,13 +216,15 @@ def reference(data: Assembled, resources: Resources) -> list[Violation]:
 
 
 def units(data: Assembled) -> list[list[ox.Quad]]:
-    """Return the quads each SHACL run sees: the ontology and registry, then each article.
+    """Return the quads each SHACL run sees: the ontology and registry, each article, derived.
 
     An article's unit is its own quads and the ontology and registry quads
-    about what they name, followed transitively.
+    about what they name, followed transitively; the derived graphs' unit
+    (last, if there are derived graphs) is theirs and every quad they reach.
     """
     index = _index(data.base)
-    return [data.base, *(_with_context(own, index) for own in data.articles.values())]
+    own = [_with_context(quads, index) for quads in data.articles.values()]
+    return [data.base, *own, *([_derived_unit(data)] if data.derived else [])]
 
 
 def _index(base: list[ox.Quad]) -> dict[ox.NamedNode, list[ox.Quad]]:
