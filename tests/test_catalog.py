@@ -87,7 +87,7 @@ def test_parameters_are_variables_of_the_query(name: str) -> None:
 def test_queries_use_only_standard_sparql(name: str) -> None:
     body = "\n".join(line for line in SHIPPED[name].text.splitlines() if not line.startswith("#"))
     assert not re.search(
-        r"(?<![:\w])SERVICE\s*(<|\?|SILENT)|\bDEFINE\b|\b(bif|sql|ofn|spif):", body, re.I
+        r"(?<![:\w?$])SERVICE\s*(<|\?|SILENT)|\bDEFINE\b|\b(bif|sql|ofn|spif):", body, re.I
     )
 
 

@@ -257,7 +257,7 @@ def timeline_table(*endpoint: str) -> Table:
     solutions = ox.parse_query_results(result.stdout_bytes, format=ox.QueryResultsFormat.JSON)
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
-    return table(names, [[s[n] for n in names] for s in solutions], get("timeline").text)
+    return table(names, [[s[n] for n in names] for s in solutions])
 
 
 def test_published_dataset_answers_the_timeline_like_the_embedded_store(

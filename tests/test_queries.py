@@ -1,8 +1,8 @@
 """Every canned query on the shipped dataset, against what the five seed articles say.
 
-Each expectation cites the seed sentence it comes from. Lists that a query
-gathers with GROUP_CONCAT are compared as sets: SPARQL leaves their order to
-the engine.
+Each expectation cites the seed sentence it comes from. Lists in cells are
+sorted text that the build computes (aiaccess.valuelists), so some tests compare
+them whole; others compare them as sets, where order is not the point.
 """
 
 from __future__ import annotations
@@ -1040,6 +1040,111 @@ def test_lists_with_nothing_to_list_are_empty_strings(shipped: ox.Store) -> None
     assert spared == {"", "enterprise customers"}
 
 
+# --- temporal conflicts -------------------------------------------------------
+
+LATE_LAST_MONTH = ID + "temporal-conflict/timex-en-announcement-late-last-month"
+
+
+def test_temporal_conflicts_are_the_english_last_month_against_the_vietnamese_date(
+    shipped: ox.Store,
+) -> None:
+    # en, updated "August 23, 2024": "OpenAI’s announcement late last month" and "After
+    # OpenAI’s announcement last month"; vi, dated "Thứ Sáu, 28/06/2024 09:38", already reports
+    # the ban ("lệnh cấm mới được ban hành")
+    found = rows(shipped, "temporal-conflicts")
+    assert {r["conflict"] for r in found} == {
+        LATE_LAST_MONTH,
+        ID + "temporal-conflict/timex-en-announcement-last-month",
+    }
+    assert {(r["fact"], r["date_of"]) for r in found} == {(ANNOUNCEMENT, "startDate")}
+    late = where(found, conflict=LATE_LAST_MONTH)
+    assert [(r["side"], r["bound"], r["language"], r["quote"], r["set_aside"]) for r in late] == [
+        ("earliest", "2024-07-21", "en", "OpenAI’s announcement late last month", "yes"),
+        ("earliest", "2024-07-21", "en", "August 23, 2024", "no"),
+        ("latest", "2024-06-28", "vi", "", "no"),
+        ("latest", "2024-06-28", "vi", "lệnh cấm mới được ban hành", "no"),
+        ("latest", "2024-06-28", "vi", "Quyết định mới nhất của OpenAI", "no"),
+        ("latest", "2024-06-28", "vi", "Thứ Sáu, 28/06/2024 09:38", "no"),
+    ]
+
+
+def test_temporal_conflicts_give_each_statement_its_source_and_gloss(shipped: ox.Store) -> None:
+    found = where(rows(shipped, "temporal-conflicts"), conflict=LATE_LAST_MONTH)
+    dateline = one(found, statement=ID + "timex/vi-dateline")
+    assert (dateline["gloss"], dateline["source"]) == (
+        "Friday, 28/06/2024 09:38",
+        ID + "article/vi-openai-bans-china-developers",
+    )
+    english = one(found, statement=ID + "timex/en-dateline")
+    assert english["source"] == ID + "article/en-azure-workaround"
+    assert english["gloss"] == "August 23, 2024 (the byline marks it “Updated”)"
+    assert dateline["text"] == "Friday, 28/06/2024 09:38"
+    in_vietnamese = rows(shipped, "temporal-conflicts", lang="vi")
+    own = one(in_vietnamese, conflict=LATE_LAST_MONTH, statement=ID + "timex/vi-dateline")
+    assert own["text"] == "Thứ Sáu, 28/06/2024 09:38"
+
+
+# --- lists in cells: sorted by the build, the same text on every engine ------
+
+
+def test_restriction_lists_are_sorted_text(shipped: ox.Store) -> None:
+    # he: the restriction as the Hebrew article tells it touches developers, VPN users and
+    # enterprise customers; vi: "gồm cả Trung Quốc đại lục và Hồng Kông"
+    found = rows(shipped, "access-restrictions")
+    hebrew = one(found, restriction=RESTRICTION, language="he")
+    assert hebrew["audiences"] == "VPN users, developers, enterprise customers"
+    assert hebrew["service"] == "OpenAI API, OpenAI models"
+    vietnamese = one(found, restriction=RESTRICTION, language="vi")
+    assert vietnamese["jurisdictions"] == "Hong Kong, Mainland China"
+    in_chinese = rows(shipped, "access-restrictions", lang="zh")
+    chinese = one(in_chinese, restriction=RESTRICTION, language="he")
+    assert chinese["audiences"] == "VPN用户, 企业客户, 开发者"
+
+
+def test_route_lists_are_sorted_text(shipped: ox.Store) -> None:
+    # en: users and enterprises in China and on the mainland reach OpenAI's models through
+    # Azure; fr: "pour les développeurs individuels situés en Chine continentale"
+    found = rows(shipped, "continued-access-routes")
+    english = one(found, route=AZURE_ROUTE, language="en")
+    assert (english["jurisdictions"], english["audiences"]) == (
+        "China, Mainland China",
+        "enterprise customers, users",
+    )
+    assert one(found, route=AZURE_ROUTE, language="fr")["audiences"] == (
+        "developers, enterprise customers"
+    )
+
+
+def test_relationship_parties_are_sorted_text(shipped: ox.Store) -> None:
+    # zh: "OpenAI公司与In-Q-Tel公司共同投资了另一家公司"; en: "Along with OpenAI, it also
+    # offers products from Facebook’s parent Meta"
+    found = rows(shipped, "relationships", lang="zh")
+    co_investment = one(found, relation=ID + "relation/openai-in-q-tel-co-investment-2022")
+    assert co_investment["from_party"] == "In-Q-Tel, OpenAI"
+    meta = one(found, relation=ID + "relation/microsoft-meta-azure-partnership")
+    assert meta["parties"] == "Meta Platforms, 微软"
+
+
+def test_article_credits_and_claim_topics_are_sorted_text(shipped: ox.Store) -> None:
+    # zh: "接受CNBC采访" and "接受媒体PYMNTS采访"; vi: OpenAI's ban speeds up China's own AI
+    chinese = one(rows(shipped, "articles"), language="zh")
+    assert chinese["credits"] == "CNBC, PYMNTS"
+    claims = rows(shipped, "predictions-and-opinions", lang="zh")
+    claim = one(claims, fact=ID + "claim/openai-ban-accelerates-china-ai-self-reliance")
+    assert claim["about"] == "OpenAI restricts API access from China, 中国"
+
+
+def test_quotes_in_a_cell_are_sorted_text(shipped: ox.Store) -> None:
+    # zh: "微软发言人也在接受媒体PYMNTS采访时表示" "微软在中国提供的Azure OpenAI服务没有任何变化"
+    found = rows(shipped, "entity-profile", entity="org/pymnts")
+    confirmed = one(found, fact=ID + "event/microsoft-confirms-azure-openai-china")
+    assert confirmed["quotes"] == (
+        "微软发言人也在接受媒体PYMNTS采访时表示 | 微软在中国提供的Azure OpenAI服务没有任何变化"
+    )
+    credit = one(rows(shipped, "attribution"), outlet="PYMNTS")
+    assert credit["quotes"] == "微软发言人也在接受媒体PYMNTS采访时表示"
+
+
 # --- running queries: parameters, languages, endpoints -----------------------
 
 EX = "http://example.com/"
@@ -1056,7 +1161,9 @@ LANG_REGISTRY = f"""
 <{ID}org/o> <http://www.w3.org/2000/01/rdf-schema#label> "Government of China"@en .
 <{ID}role/r> <http://www.w3.org/2000/01/rdf-schema#label> "president"@en , "président"@fr .
 <https://w3id.org/aiaccess/ontology#CurrentRole> <http://www.w3.org/2000/01/rdf-schema#label>
-    "current"@en , "现任"@zh .
+    "current"@en , "现任"@zh ;
+    <http://www.w3.org/2004/02/skos/core#inScheme>
+        <https://w3id.org/aiaccess/ontology#RoleStatusScheme> .
 """
 
 

@@ -30,6 +30,7 @@ from aiaccess.listings import languages_quads, listing_quads
 from aiaccess.namespaces import AIA, COMPARISON_GRAPH, DCTERMS, ID, PROV, RDF, XSD
 from aiaccess.naming import Names
 from aiaccess.statements import TYPE, Quote, Statement, index, statements
+from aiaccess.valuelists import value_lists
 
 GRAPH = ox.NamedNode(COMPARISON_GRAPH)
 
@@ -80,7 +81,7 @@ def compare(quads: list[ox.Quad]) -> list[ox.Quad]:
     for fact, said in sorted(by_fact.items()):
         out += _summary(fact, said, found)
         out += listing_quads(_comparison_iri(fact), said, names, GRAPH)
-    return out
+    return out + value_lists(graphs, GRAPH)
 
 
 def findings(by_fact: dict[ox.NamedNode, list[Statement]], within: Hierarchy) -> list[Finding]:

@@ -32,11 +32,6 @@ _COMMENT = re.compile(r"^\s*#.*$", re.MULTILINE)
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 _END_OF_ORDER = re.compile(r"\b(?:LIMIT|OFFSET|VALUES)\b|}", re.IGNORECASE)
 _SIMPLE_CONDITION = re.compile(r"(?:(?:ASC|DESC)\s*\(\s*)?\?(\w+)\s*\)?", re.IGNORECASE)
-_GROUP_CONCAT = re.compile(
-    r"GROUP_CONCAT\s*\((?:[^()]|\([^()]*(?:\([^()]*\))?[^()]*\))*?"
-    r"(?:;\s*SEPARATOR\s*=\s*\"(?P<sep>(?:[^\"\\]|\\.)*)\"\s*)?\)\s*AS\s+\?(?P<var>\w+)",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -84,45 +79,15 @@ def literal_key(literal: ox.Literal) -> Key:
     return ("typed", literal.value, datatype)
 
 
-def table(variables: Sequence[str], terms: Iterable[Sequence[Term | None]], query: str) -> Table:
+def table(variables: Sequence[str], terms: Iterable[Sequence[Term | None]]) -> Table:
     """Return the columns and the value keys of every row of a query's results.
 
-    A ``GROUP_CONCAT`` column becomes the sorted list of its parts, since
-    SPARQL leaves the order in which values are concatenated to the engine.
+    Cells are compared whole: a list in a cell must be the same text on every
+    engine (the canned queries read lists the build sorted, never ``GROUP_CONCAT``,
+    whose order SPARQL leaves to the engine).
     """
-    separators = concatenated(query)
-    seps = [separators.get(name) for name in variables]
-    keyed = [tuple(_cell(t, sep) for t, sep in zip(row, seps, strict=True)) for row in terms]
+    keyed = [tuple(term_key(t) for t in row) for row in terms]
     return Table(list(variables), keyed)
-
-
-def _cell(
-    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None, sep: str | None
-) -> Key:
-    """Return the key of one cell, splitting concatenations into sorted parts."""
-    if sep is None or not isinstance(term, ox.Literal):
-        return term_key(term)
-    return ("parts", *sorted(term.value.split(sep)))
-
-
-def concatenated(query: str) -> dict[str, str]:
-    """Return the variables bound to a ``GROUP_CONCAT``, with their separators.
-
-    >>> concatenated('(GROUP_CONCAT(DISTINCT ?n; separator=", ") AS ?names)')
-    {'names': ', '}
-    >>> concatenated("(GROUP_CONCAT(STR(?x)) AS ?y)")
-    {'y': ' '}
-    """
-    found = {}
-    for match in _GROUP_CONCAT.finditer(_COMMENT.sub("", query)):
-        separator = match.group("sep")
-        found[match.group("var")] = " " if separator is None else _unescape(separator)
-    return found
-
-
-def _unescape(literal: str) -> str:
-    """Undo the escapes of a SPARQL string literal's body (enough for separators)."""
-    return literal.encode("latin-1", "backslashreplace").decode("unicode_escape")
 
 
 def order_variables(query: str) -> list[str]:
