@@ -1,4 +1,11 @@
-"""Shared fixtures: the shipped dataset (assembled and built once) and disposable copies of it."""
+"""Shared fixtures: the shipped dataset (assembled and built once) and disposable copies of it.
+
+The suite runs on every core (pytest-xdist, ``-n auto --dist loadfile``): each
+test module runs whole on one worker, so what a module starts once for its tests
+(a module-scoped server with unusual limits, an external engine) starts once.
+Session fixtures start once per worker that needs them. (``--dist loadgroup``
+would balance finer, but pytest-xdist 3.8 cannot tag node ids under pytest 9.2.)
+"""
 
 from __future__ import annotations
 
