@@ -3,7 +3,9 @@
 Both servers hold the same dataset (the packaged one, as N-Quads, with the
 union of all graphs as default graph). Each is started, timed to its first
 answer, measured idle (RSS of its whole process tree), loaded with three
-workloads at 8 and 32 connections, and measured again:
+workloads at 8 and 32 connections, and measured again, then once more after a
+second round of the same loads (the answer cache fills up to its bound in the
+first round; growth in the second would be a leak):
 
 - ``repeated``: the canned queries of ``queries/`` in turn, POSTed as
   ``application/sparql-query`` with their default parameters bound;
@@ -39,8 +41,9 @@ from pathlib import Path
 from aiaccess.build import canonical_nquads
 from aiaccess.catalog import catalog
 from aiaccess.dataset import assemble
+from aiaccess.server.screening import has_dataset_clause, screen
 from aiaccess.sparql import bind, bindings
-from aiaccess.sparql_tokens import keywords
+from aiaccess.sparql_tokens import keywords, readings
 
 WORKLOADS = ("repeated", "unique", "ask")
 TARGETS = {"repeated": 20.0, "unique": 1.0, "ask": 0.5}
@@ -74,6 +77,10 @@ class Run:
     first_answer_s: float = 0.0
     rss_before_mb: float = 0.0
     rss_after_mb: float = 0.0
+    rss_again_mb: float = 0.0
+    """After a second round of the same loads: growth past the first is a leak, not the cache."""
+    cache_mb: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    """The bytes aiaccess's answer cache held at each of the three points (from ``/health``)."""
     results: dict[tuple[str, int], Result] = field(default_factory=dict)
 
 
@@ -131,15 +138,20 @@ end
 
 
 def lua_script(queries: list[tuple[str, str]], unique: bool) -> str:
-    """Return the wrk script sending ``queries`` in turn (made unique if asked)."""
-    table = "{" + ", ".join(f"{{{json.dumps(q)}, {json.dumps(a)}}}" for q, a in queries) + "}"
+    """Return the wrk script sending ``queries`` in turn (made unique if asked).
+
+    The texts are Lua strings written as JSON ones, non-ASCII characters as they
+    are (UTF-8): wrk's LuaJIT reads JSON's other escapes but not ``\\u``.
+    """
+    pairs = (f"{{{json.dumps(q, ensure_ascii=False)}, {json.dumps(a)}}}" for q, a in queries)
+    table = "{" + ", ".join(pairs) + "}"
     return LUA.replace("QUERIES", table).replace("UNIQUE", "true" if unique else "false")
 
 
 def with_wrk(port: int, name: str, seconds: float, connections: int, folder: Path) -> Result:
     """Load the server on ``port`` with wrk; return what it measured."""
     script = folder / f"{name}.lua"
-    script.write_text(lua_script(*workload(name)))
+    script.write_text(lua_script(*workload(name)), encoding="utf-8")
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s"]
     done = subprocess.run(
         [*command, "-s", str(script), f"http://127.0.0.1:{port}/sparql"],
@@ -247,6 +259,18 @@ def first_answer(port: int, process: subprocess.Popen[bytes], started: float) ->
     raise SystemExit("server did not start")
 
 
+def cache_mb(port: int) -> float:
+    """Return the bytes in aiaccess's answer cache, in MB (0: a server without ``/health``)."""
+    request = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(request.encode())
+        answer = b"".join(iter(lambda: sock.recv(65536), b""))
+    head, _, body = answer.partition(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.1 200"):
+        return 0.0
+    return float(json.loads(body)["cache"]["bytes"]) / 1e6
+
+
 def tree_rss_mb(pid: int) -> float:
     """Return the resident memory of ``pid`` and all its descendants, in MB (Linux /proc)."""
     parents: dict[int, int] = {}
@@ -301,11 +325,16 @@ def measure(name: str, command: list[str], port: int, args: argparse.Namespace) 
         run.first_answer_s = first_answer(port, process, started)
         for work in WORKLOADS:  # one round to warm caches and connections
             load(port, work, 1.0, 8, folder)
-        run.rss_before_mb = tree_rss_mb(process.pid)
+        run.rss_before_mb, before = tree_rss_mb(process.pid), cache_mb(port)
         for work in WORKLOADS:
             for connections in args.connections:
                 run.results[work, connections] = load(port, work, args.seconds, connections, folder)
-        run.rss_after_mb = tree_rss_mb(process.pid)
+        run.rss_after_mb, after = tree_rss_mb(process.pid), cache_mb(port)
+        for work in WORKLOADS:
+            for connections in args.connections:
+                load(port, work, args.seconds, connections, folder)
+        run.rss_again_mb = tree_rss_mb(process.pid)
+        run.cache_mb = (before, after, cache_mb(port))
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(60)
@@ -323,8 +352,12 @@ def report(runs: list[Run], args: argparse.Namespace) -> None:
     for run in runs:
         print(
             f"{run.name}: first answer {run.first_answer_s:.2f} s; process tree RSS "
-            f"{run.rss_before_mb:.0f} MB before the load, {run.rss_after_mb:.0f} MB after"
+            f"{run.rss_before_mb:.0f} MB before the load, {run.rss_after_mb:.0f} MB after, "
+            f"{run.rss_again_mb:.0f} MB after a second round"
         )
+        if any(run.cache_mb):
+            shown = ", ".join(f"{mb:.0f}" for mb in run.cache_mb)
+            print(f"{run.name}: answer cache at those points (MB): {shown}")
     oxigraph, ours = runs
     for work in WORKLOADS:
         for connections in args.connections:
@@ -332,6 +365,27 @@ def report(runs: list[Run], args: argparse.Namespace) -> None:
             target = TARGETS[work]
             verdict = "meets" if ratio >= target else "misses"
             print(f"aiaccess/oxigraph {work} at {connections}: {ratio:.2f}x ({verdict} {target}x)")
+
+
+def screening_ms(rounds: int = 200) -> tuple[float, float]:
+    """Return the median and the largest CPU time (ms) of screening a canned query
+    (SERVICE and FROM, as a worker reads each job): the median of each query's times."""
+    times: list[float] = []
+    for text, _ in canned():
+        spent = []
+        for _ in range(rounds):
+            readings.cache_clear()
+            start = time.process_time()
+            screen(text, ())
+            has_dataset_clause(text)
+            spent.append((time.process_time() - start) * 1000)
+        times.append(statistics.median(spent))
+    return statistics.median(times), max(times)
+
+
+def load_average() -> str:
+    """Return the machine's load averages (1, 5, 15 minutes): others share its cores."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -345,6 +399,7 @@ def main() -> None:
     client_name = "wrk" if shutil.which("wrk") and not args.python_client else "asyncio client"
     print(f"{len(canned())} canned queries, {args.seconds:g} s per load, {os.cpu_count()} cores,")
     print(f"load from {client_name}; aiaccess with {args.workers} workers")
+    print(f"load average at the start: {load_average()}")
     with tempfile.TemporaryDirectory() as tmp:
         args.tmp = tmp
         os.environ["AIACCESS_CACHE"] = str(Path(tmp) / "cache")  # a cold cache, built below
@@ -366,6 +421,9 @@ def main() -> None:
         runs.append(measure("aiaccess", aiaccess_command(port, args.workers), port, args))
     report(runs, args)
     print(f"aiaccess first answer with a cold cache (dataset built first): {cold_s:.2f} s")
+    median, most = screening_ms()
+    print(f"screening a canned query: median {median:.3f} ms, at most {most:.3f} ms (CPU)")
+    print(f"load average at the end: {load_average()}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.server.test_serve_command import wait_until_answering
+from tests.server.helpers import serving
 
 ROOT = Path(__file__).parents[1]
 LEFT_OUT = shutil.ignore_patterns(
@@ -47,22 +47,6 @@ def test_quick_start_installs_and_serves(tmp_path: Path) -> None:
         ["bash", "-c", install], cwd=clone, env=env, capture_output=True, text=True, timeout=900
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    process = subprocess.Popen(
-        ["bash", "-c", f"exec {serve} --port 0"],
-        cwd=clone,
-        env={**env, "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        assert line.startswith("Serving aiaccess at http://127.0.0.1:"), line
-        url = line.split()[3]
-        wait_until_answering(url)
+    with serving(["bash", "-c", f'exec {serve} "$@"', serve], cwd=clone, env=env) as (_, url):
         page = httpx.get(url, headers={"Accept": "text/html"}, timeout=30)
         assert page.status_code == 200 and "SHA256SUMS" in page.text
-    finally:
-        process.terminate()
-        process.communicate(timeout=30)

@@ -20,7 +20,6 @@ from aiaccess.dataset import Assembled, Progress, assemble
 from aiaccess.errors import ValidationFailed
 from aiaccess.namespaces import PREFIXES
 from aiaccess.resources import Resources, default_resources
-from aiaccess.validate import check
 
 CHECKSUMS = "SHA256SUMS"
 
@@ -36,6 +35,8 @@ def build(
         ``out`` is then left as it was.
     :raises OSError: if the folder cannot be written.
     """
+    from aiaccess.validate import check  # imports rdflib, which the server need not load
+
     res = resources or default_resources()
     data = assemble(res, progress)
     report = check(data, res)

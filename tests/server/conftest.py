@@ -1,16 +1,19 @@
 """Fixtures for the server tests: the app in process, and real servers on loopback ports.
 
-Read-only fixtures are session-scoped: one in-process app and one live server
-over the shipped dataset serve every test that only reads. Servers with
-unusual settings (tiny limits, a short timeout) are module-scoped.
+Read-only fixtures are session-scoped: one in-process app, one live server
+over the shipped dataset and one headless Chromium serve every test that only
+reads (each browser test opens its own context). Servers with unusual settings
+(tiny limits, a short timeout) are module-scoped.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from aiaccess.server.app import create_app
 from aiaccess.server.runner import running
@@ -18,6 +21,17 @@ from aiaccess.server.settings import Settings
 from tests.server.helpers import InProcess, in_process
 
 BASE_URL = "http://testserver/"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+"""Debian's Chromium (``apt-get install chromium``, done by ``.ci/run``): none is downloaded."""
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +54,14 @@ def http(live: str) -> Iterator[httpx.Client]:
     """An HTTP client for the live server."""
     with httpx.Client(base_url=live, timeout=30) as session:
         yield session
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the run; fails clearly when it is not installed."""
+    if not shutil.which("chromium"):
+        pytest.fail("Chromium is missing: apt-get install -y chromium (as .ci/run does)")
+    with sync_playwright() as driver:
+        instance = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()

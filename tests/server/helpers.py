@@ -1,19 +1,30 @@
-"""Helpers shared by the server tests: an in-process caller, and a recording listener."""
+"""Helpers shared by the server tests: an in-process caller, a recording listener, and
+``aiaccess serve`` started as a user starts it."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 from starlette.applications import Starlette
 
 T = TypeVar("T")
+
+SERVE = [sys.executable, "-c", "from aiaccess.cli import main; main()", "serve"]
+"""``aiaccess serve`` with the interpreter running the tests (no reliance on PATH)."""
+READY_POLL_S = 0.02
+"""How often to ask a starting server whether it answers yet."""
 
 JSON_RESULTS = (
     b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"remote"}}]}}'
@@ -129,3 +140,49 @@ def in_process(
         yield caller
     finally:
         caller.close()
+
+
+@contextmanager
+def serving(
+    command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """Run a ``serve`` command on a free port; yield the process and its URL once it answers.
+
+    ``command`` must print ``Serving aiaccess at URL`` first (``--port 0`` is added). A
+    process still running when the block ends is terminated, then killed if it lingers.
+    """
+    process = subprocess.Popen(
+        [*command, "--port", "0"],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**(os.environ if env is None else env), "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("Serving aiaccess at http://127.0.0.1:"), line
+        url = line.split()[3]
+        wait_until_answering(url)
+        yield process, url
+    finally:
+        if process.poll() is None:
+            process.terminate()
+        try:
+            process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+
+
+def wait_until_answering(url: str) -> None:
+    """Wait until the server at ``url`` answers a query (its workers have started)."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(url + "sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200:
+                return
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, "the server never answered"
+            time.sleep(READY_POLL_S)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -15,43 +14,16 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.server.helpers import SERVE, serving
+
 COUNT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
 
 
 @contextmanager
 def serve(*options: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
     """Start ``aiaccess serve`` on a free port; yield the process and its URL once ready."""
-    command = [sys.executable, "-c", "from aiaccess.cli import main; main()", "serve"]
-    process = subprocess.Popen(
-        [*command, "--port", "0", *options],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        assert line.startswith("Serving aiaccess at http://127.0.0.1:"), line
-        url = line.split()[3]
-        wait_until_answering(url)
-        yield process, url
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.communicate()
-
-
-def wait_until_answering(url: str) -> None:
-    """Wait until the server answers a query (its workers have started)."""
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(url + "sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200:
-                return
-        except httpx.TransportError:
-            assert time.monotonic() < deadline, "the server never answered"
-            time.sleep(0.05)
+    with serving([*SERVE, *options]) as started:
+        yield started
 
 
 def children(pid: int) -> list[int]:
@@ -124,8 +96,7 @@ def test_base_url_is_used_in_the_descriptions() -> None:
 
 
 def test_bad_base_url_is_a_usage_error() -> None:
-    command = [sys.executable, "-c", "from aiaccess.cli import main; main()", "serve"]
-    done = subprocess.run([*command, "--base-url", "ftp://x"], capture_output=True, text=True)
+    done = subprocess.run([*SERVE, "--base-url", "ftp://x"], capture_output=True, text=True)
     assert done.returncode == 2
     assert "base URL must start with http:// or https://" in done.stderr
 
@@ -133,8 +104,7 @@ def test_bad_base_url_is_a_usage_error() -> None:
 def test_busy_port_is_a_one_line_error() -> None:
     with serve("--workers", "1") as (process, url):
         port = url.rsplit(":", 1)[1].strip("/")
-        command = [sys.executable, "-c", "from aiaccess.cli import main; main()", "serve"]
-        done = subprocess.run([*command, "--port", port], capture_output=True, text=True)
+        done = subprocess.run([*SERVE, "--port", port], capture_output=True, text=True)
         process.send_signal(signal.SIGTERM)
     assert done.returncode == 1
     assert done.stderr == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use\n"

@@ -7,11 +7,13 @@ server reads with asyncio streams, so a large result never blocks its loop.
 
 from __future__ import annotations
 
-import asyncio
 import pickle
 import socket
 import struct
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the workers, which never use asyncio, are spared importing it
+    import asyncio
 
 _HEADER = struct.Struct("!Q")
 
