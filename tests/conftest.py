@@ -25,8 +25,17 @@ from aiaccess.resources import Resources, default_resources
 SHIPPED = default_resources()
 
 # Keep load()'s disk cache out of the user's home: one private folder per test run,
-# inherited by the CLI and server processes the tests start.
-os.environ.setdefault("AIACCESS_CACHE", tempfile.mkdtemp(prefix="aiaccess-test-cache-"))
+# inherited by the xdist workers and the CLI and server processes the tests start,
+# and removed when the run ends (by the process that made it).
+CACHE_MADE: str | None = None
+if "AIACCESS_CACHE" not in os.environ:
+    CACHE_MADE = os.environ["AIACCESS_CACHE"] = tempfile.mkdtemp(prefix="aiaccess-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the run's private cache folder, if this process made it."""
+    if CACHE_MADE is not None:
+        shutil.rmtree(CACHE_MADE, ignore_errors=True)
 
 
 LONGEST = (
