@@ -94,9 +94,10 @@ def assemble(resources: Resources | None = None, progress: Progress | None = Non
     digests = {part.source.slug: part.digest for part in parts}
     chunks = [_nquads(base), *(part.data for part in parts)]
     derived = _derived(chunks, digests)
-    nquads = _merged([*chunks, derived])
     derived_quads = _parse(derived)
-    return Assembled(_parse(nquads), sources, files, base, articles, digests, derived_quads, nquads)
+    parsed = [base, *(part.quads for part in parts), derived_quads]
+    nquads, quads = _union(list(zip([*chunks, derived], parsed, strict=True)))
+    return Assembled(quads, sources, files, base, articles, digests, derived_quads, nquads)
 
 
 def store(resources: Resources | None = None) -> ox.Store:
@@ -203,6 +204,20 @@ def _parse(data: bytes) -> list[ox.Quad]:
 def _nquads(quads: list[ox.Quad]) -> bytes:
     """Serialize quads as N-Quads with Oxigraph."""
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def _union(chunks: list[tuple[bytes, list[ox.Quad]]]) -> tuple[bytes, list[ox.Quad]]:
+    """Return the distinct quads of ``chunks`` sorted by their N-Quads lines, and those lines.
+
+    Each chunk is N-Quads text with the quads parsed from it, line for line; the
+    quads are reused rather than parsed again from the merged text, so each is
+    held once in memory and the largest parse of the build is not done.
+    """
+    by_line: dict[bytes, ox.Quad] = {}
+    for data, quads in chunks:
+        by_line.update(zip(data.splitlines(keepends=True), quads, strict=True))
+    lines = sorted(by_line)
+    return b"".join(lines), [by_line[line] for line in lines]
 
 
 def _merged(chunks: list[bytes]) -> bytes:
