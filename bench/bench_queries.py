@@ -1,4 +1,4 @@
-"""Benchmark: median latency of every canned query, in-process through the library.
+"""Benchmark: latency of every canned query, in-process through the library.
 
 Not a test: run it by hand and read the numbers.
 
@@ -10,17 +10,22 @@ dataset assembled from the seeds and Turtle files, as on a first run), then each
 canned query three ways: bare pyoxigraph (the bound query text on a loaded
 ``Store``, every solution materialized), ``aiaccess.query(name)`` as a library
 user calls it (no store given: the packaged dataset, memoized), and the rows as
-Python values. Targets: every query under 5 ms, the library at most 1.2x bare
-pyoxigraph, ``load()`` under 100 ms.
+Python values. Each is given as the median and the best of its runs; the
+targets are judged on the median: every query under 5 ms, the library at most
+1.2x bare pyoxigraph (medians), ``load()`` under 100 ms. The best run shows
+what the code costs when the shared machine lets it run alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
+import pyoxigraph as ox
 import rdflib  # noqa: F401  (imported up front so that load() is timed without imports)
 
 import aiaccess
@@ -76,46 +81,63 @@ def main() -> int:
     missed = not lines[0].endswith("ok)")
     lines.append(f"{'load() without the cache':<28} {cold_load_ms(max(5, repeat // 5)):8.2f} ms")
     shared = store()
-    lines.append(f"{'query':<28} {'bare ms':>8} {'library':>8} {'ratio':>6} {'+rows':>8}  rows")
+    lines.append(
+        f"{'query (median, best ms)':<28} {'bare':>13} {'library':>13} {'ratio':>6}"
+        f" {'+rows':>13}  rows"
+    )
     for name in catalog():
-        bare, library, rows_ms, rows = _query_times(name, shared, repeat)
-        ratio = library / bare
+        (bare, library, with_rows), rows = _query_times(name, shared, repeat)
+        ratio = library.median / bare.median
+        ok = ratio <= LIBRARY_TARGET_RATIO and with_rows.median < QUERY_TARGET_MS
         lines.append(
-            f"{name:<28} {bare:8.2f} {library:8.2f} {ratio:6.2f} {rows_ms:8.2f}  {rows:4d}"
-            f"  {'ok' if ratio <= LIBRARY_TARGET_RATIO and rows_ms < QUERY_TARGET_MS else 'SLOW'}"
+            f"{name:<28} {bare} {library} {ratio:6.2f} {with_rows}  {rows:4d}"
+            f"  {'ok' if ok else 'SLOW'}"
         )
-        missed = missed or ratio > LIBRARY_TARGET_RATIO or rows_ms >= QUERY_TARGET_MS
+        missed = missed or not ok
     print("\n".join(lines))
     return 1 if missed else 0
 
 
-def _query_times(name: str, shared: object, repeat: int) -> tuple[float, float, float, int]:
+def _query_times(name: str, shared: object, repeat: int) -> tuple[list[Timing], int]:
     """Return bare pyoxigraph, library and library-with-rows times of one canned query."""
     query = resolve(name)
     text = bind(query.text, bindings(query, {}))
     assert isinstance(shared, type(store()))
 
     def bare() -> list[tuple[object, ...]]:
-        return [tuple(s) for s in shared.query(text, use_default_graph_as_union=True)]
+        solutions = shared.query(text, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return [tuple(s) for s in solutions]
 
     rows = len(run_query(name, store=shared).rows)
-    bare_ms, library_ms, rows_ms = interleaved_best_ms(
+    timings = interleaved_timings(
         [bare, lambda: aiaccess.query(name), lambda: aiaccess.query(name).rows], repeat
     )
-    return bare_ms, library_ms, rows_ms, rows
+    return timings, rows
 
 
-def interleaved_best_ms(actions: list[Callable[[], object]], repeat: int) -> list[float]:
-    """Return the best time of each action, run in turns so that load bursts hit all alike."""
-    best = [float("inf")] * len(actions)
+@dataclass(frozen=True)
+class Timing:
+    """The median and the best of an action's runs, in milliseconds."""
+
+    median: float
+    best: float
+
+    def __str__(self) -> str:
+        return f"{self.median:6.2f} {self.best:6.2f}"
+
+
+def interleaved_timings(actions: list[Callable[[], object]], repeat: int) -> list[Timing]:
+    """Time each action ``repeat`` times, in turns so that load bursts hit all alike."""
+    times: list[list[float]] = [[] for _ in actions]
     for action in actions:
         action()
     for _ in range(repeat):
         for index, action in enumerate(actions):
             start = time.perf_counter()
             action()
-            best[index] = min(best[index], time.perf_counter() - start)
-    return [b * 1000 for b in best]
+            times[index].append((time.perf_counter() - start) * 1000)
+    return [Timing(statistics.median(t), min(t)) for t in times]
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ test module runs whole on one worker, so what a module starts once for its tests
 (a module-scoped server with unusual limits, an external engine) starts once.
 Session fixtures start once per worker that needs them. (``--dist loadgroup``
 would balance finer, but pytest-xdist 3.8 cannot tag node ids under pytest 9.2.)
+Modules are handed out in collection order, the longest first (``LONGEST``), so
+that no long module is left to run alone at the end while the other core idles.
 """
 
 from __future__ import annotations
@@ -23,8 +25,37 @@ from aiaccess.resources import Resources, default_resources
 SHIPPED = default_resources()
 
 # Keep load()'s disk cache out of the user's home: one private folder per test run,
-# inherited by the CLI and server processes the tests start.
-os.environ.setdefault("AIACCESS_CACHE", tempfile.mkdtemp(prefix="aiaccess-test-cache-"))
+# inherited by the xdist workers and the CLI and server processes the tests start,
+# and removed when the run ends (by the process that made it).
+CACHE_MADE: str | None = None
+if "AIACCESS_CACHE" not in os.environ:
+    CACHE_MADE = os.environ["AIACCESS_CACHE"] = tempfile.mkdtemp(prefix="aiaccess-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the run's private cache folder, if this process made it."""
+    if CACHE_MADE is not None:
+        shutil.rmtree(CACHE_MADE, ignore_errors=True)
+
+
+LONGEST = (
+    "tests/test_parity.py",  # starts Virtuoso and an Oxigraph server
+    "tests/server/test_views_browser.py",  # Chromium
+    "tests/server/test_browser.py",
+    "tests/test_shapes.py",  # pySHACL on every example
+    "tests/test_readme.py",  # pip installs the package into a new environment
+    "tests/test_validate.py",  # whole-graph pySHACL as the reference
+    "tests/server/test_serve_command.py",  # `aiaccess serve` processes
+    "tests/server/test_safety.py",  # queries running into their time limit
+    "tests/test_publish.py",
+)
+"""The modules that take longest on one core, longest first (measured with --durations)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Move the ``LONGEST`` modules to the front, keeping the order within each module."""
+    rank = {path: n for n, path in enumerate(LONGEST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(LONGEST)))
 
 
 @pytest.fixture(scope="session")

@@ -22,13 +22,16 @@ START = rdflib.URIRef("https://schema.org/startDate")
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private, empty cache folder."""
+    """A private, empty cache folder, for the tests of the cache itself.
+
+    The other tests read the run's shared cache (tests/conftest.py), as users do.
+    """
     folder = tmp_path / "cache"
     monkeypatch.setenv(CACHE_ENV, str(folder))
     return folder
 
 
-def test_load_gives_a_dataset_over_oxigraph(cache: Path) -> None:
+def test_load_gives_a_dataset_over_oxigraph() -> None:
     dataset = load()
     assert isinstance(dataset, rdflib.Dataset)
     assert isinstance(dataset.store, OxigraphStore)
@@ -43,13 +46,13 @@ def direct(assembled: Assembled) -> set[ox.Quad]:
     return set(reference)
 
 
-def test_every_quad_of_the_assembled_dataset_is_loaded(cache: Path, assembled: Assembled) -> None:
+def test_every_quad_of_the_assembled_dataset_is_loaded(assembled: Assembled) -> None:
     loaded = store()
     assert len(loaded) == len(assembled.quads)
     assert set(loaded) == direct(assembled)
 
 
-def test_one_named_graph_per_article(cache: Path) -> None:
+def test_one_named_graph_per_article() -> None:
     graphs = {str(g.identifier) for g in load().graphs()}
     articles = {g for g in graphs if g.startswith(article_graph(""))}
     assert len(articles) == 5
@@ -59,7 +62,7 @@ def test_one_named_graph_per_article(cache: Path) -> None:
     } <= graphs
 
 
-def test_each_graph_states_its_own_values(cache: Path) -> None:
+def test_each_graph_states_its_own_values() -> None:
     dataset = load()
     # fr: "à compter du 21 octobre" (no year)
     assert dataset.graph(FR).value(AZURE_END, START) == rdflib.Literal(
@@ -67,7 +70,7 @@ def test_each_graph_states_its_own_values(cache: Path) -> None:
     )
 
 
-def test_the_default_graph_is_the_union(cache: Path) -> None:
+def test_the_default_graph_is_the_union() -> None:
     found = load().query(f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a a <{AIA}Article> }}")
     assert [int(row[0]) for row in found] == [5]
 
@@ -133,7 +136,7 @@ def test_the_cache_name_follows_the_data(
     assert cache_file() != before
 
 
-def test_loaded_stores_are_independent(cache: Path) -> None:
+def test_loaded_stores_are_independent() -> None:
     first, second = store(), store()
     first.clear()
     assert len(first) == 0 and len(second) > 10_000

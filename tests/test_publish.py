@@ -170,6 +170,19 @@ def test_a_count_mismatch_fails_the_verification() -> None:
         publish(sample(), Target(store.url), sleep=no_sleep)
 
 
+def test_a_graph_read_back_cut_short_points_to_the_count_by_query() -> None:
+    with (
+        fake_store(FakeStore(cut=2)) as store,
+        pytest.raises(PublishError) as caught,
+    ):
+        publish(sample(), Target(store.url), sleep=no_sleep)
+    assert str(caught.value) == (
+        "graph <http://example.org/g3> has 2 triples on the store but 3 here (read back by GET,"
+        " which some stores cut short, such as Virtuoso past its ResultSetMaxRows:"
+        " give --query-endpoint to count by SPARQL)"
+    )
+
+
 def test_a_failing_count_query_is_named() -> None:
     with (
         fake_store(FakeStore()) as store,

@@ -608,7 +608,8 @@ def test_people_and_roles(shipped: ox.Store) -> None:
 
 
 def test_roles_the_article_calls_former_are_marked_ended(shipped: ox.Store) -> None:
-    # zh: "中曾根曾经担任过美国国家安全局局长、美国中央安全局局长和美国网战司令部司令"
+    # zh: "中曾根曾经担任过美国国家安全局局长、美国中央安全局局长和美国网战司令部司令", and
+    # "一位美国退役陆军上将" (a retired US Army general)
     nakasone = {
         (r["organization"], r["status"])
         for r in rows(shipped, "people-and-roles")
@@ -618,6 +619,7 @@ def test_roles_the_article_calls_former_are_marked_ended(shipped: ox.Store) -> N
         ("National Security Agency", "former"),
         ("Central Security Service", "former"),
         ("United States Cyber Command", "former"),
+        ("United States Army", "former"),  # "一位美国退役陆军上将——保罗·中曾根"
         ("OpenAI", "current"),  # "其安全团队刚刚迎来了……保罗·中曾根"
         ("OpenAI board of directors", "current"),  # "OpenAI新董事会成员"
     }

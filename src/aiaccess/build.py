@@ -65,7 +65,7 @@ def artifacts(data: Assembled, res: Resources) -> dict[str, Callable[[], bytes]]
     triples = list(dict.fromkeys(q.triple for q in data.quads))
     return {
         "dataset.trig": lambda: _serialize(data.quads, ox.RdfFormat.TRIG),
-        "dataset.nq": lambda: canonical_nquads(data.quads),
+        "dataset.nq": lambda: data.nquads or canonical_nquads(data.quads),
         "dataset.ttl": lambda: _serialize(triples, ox.RdfFormat.TURTLE),
         "dataset.jsonld": lambda: _serialize(data.quads, ox.RdfFormat.JSON_LD),
         "ontology.ttl": lambda: res.ontology.read_bytes(),

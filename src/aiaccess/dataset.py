@@ -60,6 +60,8 @@ class Assembled:
     """Article slug -> SHA-256 of its part's N-Quads (names its validation result)."""
     derived: list[ox.Quad] = field(default_factory=list)
     """The graphs computed from the whole dataset (:data:`DATASET_STEPS`)."""
+    nquads: bytes = b""
+    """``quads`` as canonical N-Quads (one sorted line per quad), if assembled here."""
 
 
 def assemble(resources: Resources | None = None, progress: Progress | None = None) -> Assembled:
@@ -90,11 +92,11 @@ def assemble(resources: Resources | None = None, progress: Progress | None = Non
     files |= {source.graph.value: source.path for source in sources}
     articles = {part.source.slug: part.quads for part in parts}
     digests = {part.source.slug: part.digest for part in parts}
-    derived: list[ox.Quad] = []
-    for step in DATASET_STEPS:
-        derived += step(_sorted([base, derived, *articles.values()]))
-    quads = _sorted([base, derived, *articles.values()])
-    return Assembled(quads, sources, files, base, articles, digests, derived)
+    chunks = [_nquads(base), *(part.data for part in parts)]
+    derived = _derived(chunks, digests)
+    nquads = _merged([*chunks, derived])
+    derived_quads = _parse(derived)
+    return Assembled(_parse(nquads), sources, files, base, articles, digests, derived_quads, nquads)
 
 
 def store(resources: Resources | None = None) -> ox.Store:
@@ -104,12 +106,30 @@ def store(resources: Resources | None = None) -> ox.Store:
     return result
 
 
+def _derived(chunks: list[bytes], digests: dict[str, str]) -> bytes:
+    """Return the N-Quads of the graphs :data:`DATASET_STEPS` compute from ``chunks``.
+
+    Remembered under a hash of the base (``chunks[0]``) and every article's
+    digest, so a build whose inputs did not change computes nothing again.
+    """
+    name = memo.key(chunks[0], *(f"{slug}\0{digest}" for slug, digest in digests.items()))
+    remembered = memo.get("derived", name + ".nq")
+    if remembered is not None:
+        return remembered
+    derived = b""
+    for step in DATASET_STEPS:
+        derived = _merged([derived, _nquads(step(_parse(_merged([*chunks, derived]))))])
+    memo.put("derived", name + ".nq", derived)
+    return derived
+
+
 @dataclass(frozen=True)
 class Part:
-    """One article's part: the article, its quads and the SHA-256 of their N-Quads."""
+    """One article's part: the article, its quads, their N-Quads and its SHA-256."""
 
     source: evidence.Source
     quads: list[ox.Quad]
+    data: bytes
     digest: str
 
 
@@ -128,7 +148,7 @@ def _parts(jobs: list[Job], context: Context, salt: str, progress: Progress | No
         quads = _parse(data)
         source = source_of(jobs[index], quads, context.manifest)
         assert source is not None  # just computed from the current seed
-        found[index] = Part(source, quads, hashlib.sha256(data).hexdigest())
+        found[index] = Part(source, quads, data, hashlib.sha256(data).hexdigest())
         done += 1
         if progress is not None:
             progress(done, len(jobs))
@@ -145,7 +165,9 @@ def _remembered(job: Job, name: str, context: Context) -> Part | None:
     except SyntaxError:
         return None
     source = source_of(job, quads, context.manifest)
-    return None if source is None else Part(source, quads, hashlib.sha256(data).hexdigest())
+    if source is None:
+        return None
+    return Part(source, quads, data, hashlib.sha256(data).hexdigest())
 
 
 def _computed(jobs: list[Job], context: Context) -> Iterator[bytes]:
@@ -178,13 +200,18 @@ def _parse(data: bytes) -> list[ox.Quad]:
     return list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
 
 
-def _sorted(parts: list[list[ox.Quad]]) -> list[ox.Quad]:
-    """Return the distinct quads of ``parts`` in the order of their N-Quads lines."""
-    lines: set[bytes] = set()
-    for quads in parts:
-        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-        lines.update(data.splitlines(keepends=True))
-    return _parse(b"".join(sorted(lines)))
+def _nquads(quads: list[ox.Quad]) -> bytes:
+    """Serialize quads as N-Quads with Oxigraph."""
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def _merged(chunks: list[bytes]) -> bytes:
+    """Return the distinct N-Quads lines of ``chunks``, sorted by their bytes.
+
+    The chunks are mostly sorted already, which the sort exploits.
+    """
+    lines = sorted(line for chunk in chunks for line in chunk.splitlines(keepends=True))
+    return b"".join(dict.fromkeys(lines))
 
 
 def _graph(res: Resources, path: Path, graph: str) -> list[ox.Quad]:

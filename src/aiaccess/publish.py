@@ -270,6 +270,13 @@ def _first_line(text: str) -> str:
     return ""
 
 
+CUT_HINT = (
+    " (read back by GET, which some stores cut short, such as Virtuoso past its"
+    " ResultSetMaxRows: give --query-endpoint to count by SPARQL)"
+)
+"""Added when a graph reads back shorter than sent: the store may hold it whole."""
+
+
 def verify_counts(
     client: httpx.Client, target: Target, expected: dict[str, int], sleep: Sleep
 ) -> None:
@@ -283,6 +290,7 @@ def verify_counts(
         if remote != local:
             raise PublishError(
                 f"graph <{graph}> has {remote} triples on the store but {local} here"
+                + (CUT_HINT if 0 < remote < local and not target.query_endpoint else "")
             )
 
 

@@ -19,6 +19,8 @@ article states, as it states it.
 
 from __future__ import annotations
 
+import functools
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -40,7 +42,7 @@ from aiaccess.namespaces import (
     XSD,
 )
 from aiaccess.temporal_network import Bound, Clash, Interval, Network, Point, solve
-from aiaccess.temporal_statements import CHANGES, Reading, Source, extent, read
+from aiaccess.temporal_statements import CHANGES, Props, Reading, Source, extent, read
 
 GRAPH = ox.NamedNode(TEMPORAL_GRAPH)
 _DATE = ox.NamedNode(XSD + "date")
@@ -55,6 +57,29 @@ class Derivation:
     reading: Reading
     network: Network
     conflicts: dict[int, ox.NamedNode]
+
+    @functools.cached_property
+    def languages(self) -> list[str]:
+        """The language tags of the registry's labels, found once (:func:`_name_languages`)."""
+        return _name_languages(self.reading)
+
+    @functools.cached_property
+    def about(self) -> dict[str, list[Props]]:
+        """Resource IRI -> its statements in each graph that has some, indexed once."""
+        found: dict[str, list[Props]] = defaultdict(list)
+        for graph in self.reading.graphs.values():
+            for subject, props in graph.items():
+                found[subject].append(props)
+        return found
+
+    @functools.cached_property
+    def own(self) -> dict[Point, list[Source]]:
+        """Point -> the sources that date it (not reports), in reading order."""
+        found: dict[Point, list[Source]] = defaultdict(list)
+        for source in self.reading.sources.values():
+            if source.kind != "report":
+                found[source.point].append(source)
+        return found
 
 
 def derive(quads: list[ox.Quad], files: dict[str, Path] | None = None) -> list[ox.Quad]:
@@ -103,7 +128,7 @@ def _derived_date(derivation: Derivation, point: Point, interval: Interval) -> l
     """Return the quads describing one derived date."""
     node = derived_iri(point)
     reading = derivation.reading
-    own = [s for s in reading.sources.values() if s.point == point and s.kind != "report"]
+    own = derivation.own.get(point, [])
     labelled = _label_article(reading, point, own)
     stated = _stated(own, interval)
     triples: list[tuple[str, ox.NamedNode | ox.Literal]] = [
@@ -119,8 +144,8 @@ def _derived_date(derivation: Derivation, point: Point, interval: Interval) -> l
         (AIA + "labelFrom", ox.NamedNode(labelled)),
         (RDFS + "label", _fact_label(reading, point[0], labelled)),
     ]
-    triples += [(AIA + "actorNames", names) for names in _actor_names(reading, point[0])]
-    triples.append((AIA + "nameLanguages", ox.Literal(" ".join(_name_languages(reading)))))
+    triples += [(AIA + "actorNames", names) for names in _actor_names(derivation, point[0])]
+    triples.append((AIA + "nameLanguages", ox.Literal(" ".join(derivation.languages))))
     triples += _bounds(interval)
     triples += _provenance(reading, interval)
     triples += [
@@ -131,7 +156,7 @@ def _derived_date(derivation: Derivation, point: Point, interval: Interval) -> l
     return [ox.Quad(node, ox.NamedNode(p), o, GRAPH) for p, o in triples]
 
 
-def _actor_names(reading: Reading, resource: str) -> list[ox.Literal]:
+def _actor_names(derivation: Derivation, resource: str) -> list[ox.Literal]:
     """Return who acted in ``resource``, as any article names them: one sorted list per language.
 
     There is a list in every language of :func:`_name_languages`, each naming an
@@ -141,16 +166,16 @@ def _actor_names(reading: Reading, resource: str) -> list[ox.Literal]:
     actors = sorted(
         {
             actor.value
-            for graph in reading.graphs.values()
+            for props in derivation.about.get(resource, [])
             for predicate in ACTORS
-            for actor in graph.get(resource, {}).get(predicate, [])
+            for actor in props.get(predicate, [])
             if isinstance(actor, ox.NamedNode)
         }
     )
-    labels = [_labels(reading, actor) for actor in actors]
+    labels = [_labels(derivation, actor) for actor in actors]
     return [
         ox.Literal(", ".join(sorted(n.get(lang, n.get("en", "")) for n in labels)), language=lang)
-        for lang in _name_languages(reading)
+        for lang in derivation.languages
     ]
 
 
@@ -166,11 +191,11 @@ def _name_languages(reading: Reading) -> list[str]:
     return sorted(tags | {"en"})
 
 
-def _labels(reading: Reading, resource: str) -> dict[str, str]:
+def _labels(derivation: Derivation, resource: str) -> dict[str, str]:
     """Return one label of ``resource`` per language tag, the smallest when several."""
     found: dict[str, str] = {}
-    for graph in reading.graphs.values():
-        for label in graph.get(resource, {}).get(RDFS + "label", []):
+    for props in derivation.about.get(resource, []):
+        for label in props.get(RDFS + "label", []):
             if isinstance(label, ox.Literal) and label.language:
                 known = found.get(label.language)
                 found[label.language] = label.value if known is None else min(known, label.value)

@@ -33,19 +33,19 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-import rdflib
-import rdflib.collection
 
 from aiaccess import checks, memo
 from aiaccess.dataset import Assembled, assemble
-from aiaccess.namespaces import SH
 from aiaccess.resources import Resources, default_resources
 from aiaccess.turtle import parse_file
 
-_SH = rdflib.Namespace(SH)
+if TYPE_CHECKING:
+    import rdflib
+
+    from aiaccess.shacl_results import Finding
 
 
 @dataclass(frozen=True, order=True)
@@ -112,10 +112,9 @@ def check(data: Assembled, resources: Resources) -> Report:
     :raises DataSyntaxError: if the shapes file is malformed.
     :raises QueryError: if a check is malformed.
     """
-    store = ox.Store()
-    store.bulk_extend(data.quads)
-    found = {*_shacl_findings(data, resources), *_check_findings(store, resources)}
-    return Report(_with_files(found, data), _count_triples(store))
+    found, triples = _dataset_findings(data, resources)
+    found |= _shacl_findings(data, resources)
+    return Report(_with_files(found, data), triples)
 
 
 def shacl(data: Assembled, resources: Resources) -> list[Violation]:
@@ -129,17 +128,31 @@ def shacl(data: Assembled, resources: Resources) -> list[Violation]:
     return _with_files(_shacl_findings(data, resources), data)
 
 
-Finding = tuple[str, str | None, str, str, str]
-"""A violation before the files are looked up: focus, path, message, shape, severity."""
-
-
 def _shacl_findings(data: Assembled, resources: Resources) -> set[Finding]:
-    """Return the findings of every validation unit."""
+    """Return the findings of every validation unit: recalled, or found in parallel threads.
+
+    The shapes are compiled only if some unit has to be checked.
+    """
     shapes = _shapes_text(resources)
-    program = _compiled(shapes)
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        found = pool.map(lambda unit: _unit_findings(program, *unit), _named_units(data, shapes))
-        return {finding for findings in found for finding in findings}
+    found: set[Finding] = set()
+    todo: list[Unit] = []
+    for name, gather in _named_units(data, shapes):
+        remembered = memo.get("shacl", name + ".json")
+        if remembered is None:
+            todo.append((name, gather))
+        else:
+            found.update(_read_findings(remembered))
+    if todo:
+        program = _compiled(shapes)
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            for findings in pool.map(lambda unit: _unit_findings(program, *unit), todo):
+                found.update(findings)
+    return found
+
+
+def _read_findings(data: bytes) -> list[Finding]:
+    """Read findings remembered as JSON."""
+    return [tuple(f) for f in json.loads(data)]
 
 
 Unit = tuple[str, Callable[[], list[ox.Quad]]]
@@ -182,11 +195,27 @@ def _derived_unit(data: Assembled) -> list[ox.Quad]:
     return _with_context(data.derived, _index(everything))
 
 
-def _check_findings(store: ox.Store, resources: Resources) -> list[Finding]:
-    """Run the SPARQL checks of ``queries/checks`` on the whole dataset."""
-    return [
+def _dataset_findings(data: Assembled, resources: Resources) -> tuple[set[Finding], int]:
+    """Return what the SPARQL checks of ``queries/checks`` find, and the distinct triples.
+
+    Both are functions of the whole dataset and the checks, and remembered
+    under a hash of them.
+    """
+    texts = [check.text for check in checks.checks(resources)]
+    nquads = data.nquads or ox.serialize(data.quads, format=ox.RdfFormat.N_QUADS) or b""
+    name = memo.key(nquads, *texts) + ".json"
+    remembered = memo.get("checks", name)
+    if remembered is not None:
+        found, triples = json.loads(remembered)
+        return {tuple(f) for f in found}, triples
+    store = ox.Store()
+    store.bulk_extend(data.quads)
+    result = [
         (f.focus, f.path, f.message, f.check, "Violation") for f in checks.run(store, resources)
     ]
+    triples = _count_triples(store)
+    memo.put("checks", name, json.dumps([sorted(result), triples]).encode())
+    return set(result), triples
 
 
 def _with_files(found: Iterable[Finding], data: Assembled) -> list[Violation]:
@@ -202,6 +231,7 @@ def reference(data: Assembled, resources: Resources) -> list[Violation]:
     Slow (minutes for a thousand articles); the tests and the benchmark use it
     to prove that :func:`shacl` reports exactly the same violations.
     """
+    import rdflib
     from pyshacl import validate as pyshacl_validate
 
     shapes = rdflib.Graph().parse(data=_shapes_text(resources), format="turtle")
@@ -261,6 +291,7 @@ def _context(quads: list[ox.Quad], index: dict[ox.NamedNode, list[ox.Quad]]) -> 
 @functools.cache
 def _compiled(shapes: str) -> Any:
     """Compile the shapes once per process (pyshacl-turbo keeps the compiled program)."""
+    import rdflib
     from pyshacl_turbo import compile_shapes
 
     graph = rdflib.Graph().parse(data=shapes, format="turtle")
@@ -274,10 +305,7 @@ def _shapes_text(resources: Resources) -> str:
 
 
 def _unit_findings(program: Any, name: str, gather: Callable[[], list[ox.Quad]]) -> list[Finding]:
-    """Validate one unit, or recall its findings from an earlier run."""
-    remembered = memo.get("shacl", name + ".json")
-    if remembered is not None:
-        return [tuple(f) for f in json.loads(remembered)]
+    """Validate one unit and remember its findings."""
     store = ox.Store()
     store.bulk_extend(gather())
     conforms, results, _ = program.validate(
@@ -300,45 +328,10 @@ def _count_triples(store: ox.Store) -> int:
 
 
 def _findings(results: rdflib.Graph) -> list[Finding]:
-    """Read a SHACL validation report into findings."""
-    found: list[Finding] = []
-    for result in results.subjects(rdflib.RDF.type, _SH.ValidationResult):
-        node = results.value(result, _SH.focusNode)
-        found.append(
-            (
-                f"_:{node}" if isinstance(node, rdflib.BNode) else str(node),
-                _path_name(results, results.value(result, _SH.resultPath)),
-                str(results.value(result, _SH.resultMessage) or "constraint violated"),
-                _shape_name(results.value(result, _SH.sourceShape)),
-                str(results.value(result, _SH.resultSeverity)).rsplit("#", 1)[-1],
-            )
-        )
-    return found
+    """Read a SHACL validation report into findings (imports rdflib only when needed)."""
+    from aiaccess.shacl_results import findings
 
-
-def _shape_name(shape: rdflib.term.Node | None) -> str:
-    """Return a shape's IRI; an anonymous shape has no stable name."""
-    return str(shape) if isinstance(shape, rdflib.URIRef) else "(anonymous shape)"
-
-
-def _path_name(results: rdflib.Graph, path: rdflib.term.Node | None) -> str | None:
-    """Return a result path as an IRI, or a SPARQL-like path of compact names."""
-    if path is None or isinstance(path, rdflib.URIRef):
-        return None if path is None else str(path)
-    alternatives = results.value(path, _SH.alternativePath)
-    if alternatives is not None:
-        return "|".join(_members(results, alternatives))
-    inverse = results.value(path, _SH.inversePath)
-    if inverse is not None:
-        return "^" + _short(str(inverse))
-    if results.value(path, rdflib.RDF.first) is not None:
-        return "/".join(_members(results, path))
-    return "(complex path)"
-
-
-def _members(results: rdflib.Graph, head: rdflib.term.Node) -> Iterable[str]:
-    """Return the compact names in an RDF list of a path."""
-    return (_short(str(m)) for m in rdflib.collection.Collection(results, head))
+    return findings(results)
 
 
 def _files_by_subject(data: Assembled) -> dict[str, set[str]]:

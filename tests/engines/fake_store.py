@@ -1,8 +1,9 @@
 """A tiny Graph Store Protocol server on loopback that misbehaves on request.
 
 It keeps the graphs it accepts in memory and can demand basic auth, answer
-503 a number of times first, reject some graphs, or accept some graphs
-without storing them, so that the tests can see how ``publish`` copes.
+503 a number of times first, reject some graphs, accept some graphs
+without storing them, or send graphs back cut short, so that the tests can
+see how ``publish`` copes.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class FakeStore:
     """Graph IRI -> the status its PUT is answered with."""
     drop: frozenset[str] = frozenset()
     """Graphs accepted with 204 but not stored."""
+    cut: int | None = None
+    """Send at most this many lines of a graph on GET, silently (as Virtuoso's ResultSetMaxRows)."""
     graphs: dict[str, bytes] = field(default_factory=dict)
     types: dict[str, str] = field(default_factory=dict)
     """Graph IRI -> the media type it was sent in."""
@@ -84,7 +87,8 @@ def _handler(store: FakeStore) -> type[BaseHTTPRequestHandler]:
             graph = self._graph()
             status = store.answer("GET", graph, self._auth(), b"")
             if status == 200:
-                self._reply(status, store.graphs[graph], store.types[graph])
+                lines = store.graphs[graph].splitlines(keepends=True)[: store.cut]
+                self._reply(status, b"".join(lines), store.types[graph])
             else:
                 self._reply(status)
 
