@@ -95,6 +95,21 @@ def test_base_url_is_used_in_the_descriptions() -> None:
     assert "<https://example.org/kg/sparql>" in void
 
 
+def test_a_proxy_on_loopback_passes_on_its_clients_addresses() -> None:
+    """Behind a reverse proxy on the same machine, each client has its own budget:
+    uvicorn takes the client's address from ``X-Forwarded-For`` when the request
+    comes from loopback (and only then)."""
+    proxied = {"x-forwarded-for": "192.0.2.7"}
+    with serve("--workers", "1", "--client-budget", "0.000001") as (_, url):
+        asks = [url + "sparql?query=" + f"ASK {{ FILTER({n} = {n}) }}" for n in range(3)]
+        first = httpx.get(asks[0], headers=proxied)
+        second = httpx.get(asks[1], headers=proxied)
+        direct = httpx.get(asks[2])
+    assert first.status_code == 200 and direct.status_code == 200
+    assert second.status_code == 429
+    assert int(second.headers["retry-after"]) >= 1
+
+
 def test_bad_base_url_is_a_usage_error() -> None:
     done = subprocess.run([*SERVE, "--base-url", "ftp://x"], capture_output=True, text=True)
     assert done.returncode == 2

@@ -5,8 +5,8 @@ time per minute: a bucket that holds that much, refills at that rate, and is
 charged the time each uncached query took. A client whose bucket is empty is
 answered ``429`` with ``Retry-After`` (when it will have a second again). Loopback
 clients are never limited, nor is anyone when the budget is 0. Behind a
-reverse proxy every client has the proxy's address: turn the budget off there
-(``--client-budget 0``) or let the proxy limit.
+reverse proxy on loopback, uvicorn gives each request the address the proxy
+forwarded (``X-Forwarded-For``), so each client keeps its own budget.
 """
 
 from __future__ import annotations
