@@ -361,11 +361,13 @@ def tables(sizes: list[Size]) -> list[str]:
     for s in sizes:
         build, validate = s.run("build"), s.run("validate")
         rate = f"{s.triples / build.wall:,.0f}" if build else "–"
+        triples = f"{s.triples:,}" if s.triples else "–"
+        load = f"{build.load:.1f}" if build else "–"
         rows.append(
-            f"| {s.label} | {s.triples:,} | {cell(s.runs.get('build'))} | {cell(build, 'cpu')} "
+            f"| {s.label} | {triples} | {cell(s.runs.get('build'))} | {cell(build, 'cpu')} "
             f"| {cell(build, 'tree_mb')} | {cell(build, 'largest_mb')} | {rate} "
             f"| {cell(validate)} | {cell(validate, 'cpu')} | {cell(validate, 'tree_mb')} "
-            f"| {build.load if build else math.nan:.1f} |"
+            f"| {load} |"
         )
     rows += [
         "",
