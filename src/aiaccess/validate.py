@@ -14,9 +14,10 @@ SHACL then checks ``ontology/shapes.ttl`` against *validation units*
 
 A shape must therefore hold in each article's own statements; a rule that is
 about all articles together is a SPARQL check in ``queries/checks/``. The
-units are independent, so they are checked in parallel threads by
-pyshacl-turbo (a Rust SHACL engine whose native code releases the GIL), with
-the shapes compiled once. pySHACL stays the reference: :func:`reference` runs
+units are independent, so they are checked by pyshacl-turbo (a Rust SHACL
+engine) in parallel worker processes, forked once the shapes are compiled so
+that each worker shares the compiled shapes and the assembled data (threads
+would not help: much of each run holds the GIL). pySHACL stays the reference: :func:`reference` runs
 it on the union of all graphs, and the tests prove that both report the same
 violations. Results are grouped by resource and name the curated file that
 describes the resource.
@@ -27,10 +28,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -129,7 +131,7 @@ def shacl(data: Assembled, resources: Resources) -> list[Violation]:
 
 
 def _shacl_findings(data: Assembled, resources: Resources) -> set[Finding]:
-    """Return the findings of every validation unit: recalled, or found in parallel threads.
+    """Return the findings of every validation unit: recalled, or found in parallel processes.
 
     The shapes are compiled only if some unit has to be checked.
     """
@@ -144,10 +146,39 @@ def _shacl_findings(data: Assembled, resources: Resources) -> set[Finding]:
             found.update(_read_findings(remembered))
     if todo:
         program = _compiled(shapes)
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            for findings in pool.map(lambda unit: _unit_findings(program, *unit), todo):
-                found.update(findings)
+        for findings in _checked(program, todo):
+            found.update(findings)
     return found
+
+
+def _checked(program: Any, todo: list[Unit]) -> Iterator[list[Finding]]:
+    """Yield each unit's findings: in forked worker processes when there are several.
+
+    The last unit (the derived graphs' when there are some) is the largest, so
+    it is started first. The workers are forked, not spawned: they inherit the
+    compiled shapes and the data, and nothing but the findings is sent back.
+    """
+    workers = min(os.cpu_count() or 1, len(todo))
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (_unit_findings(program, *unit) for unit in todo)
+        return
+    _FORKED[:] = [(program, todo)]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, context) as pool:
+            yield from pool.map(_forked_unit, reversed(range(len(todo))))
+    finally:
+        _FORKED.clear()
+
+
+_FORKED: list[tuple[Any, list[Unit]]] = []
+"""The compiled shapes and the units to check, set just before the workers are forked."""
+
+
+def _forked_unit(index: int) -> list[Finding]:
+    """Check unit ``index`` in a forked worker."""
+    program, todo = _FORKED[0]
+    return _unit_findings(program, *todo[index])
 
 
 def _read_findings(data: bytes) -> list[Finding]:
