@@ -9,8 +9,9 @@ SHACL then checks ``ontology/shapes.ttl`` against *validation units*
 * each article's graph with its mentions, together with the part of the
   ontology and registry it refers to: every resource it names, and what those
   name in turn (types, superclasses, parent organizations, concept schemes);
-* the graphs computed from the whole dataset (graph/temporal,
-  graph/comparison), with every quad they reach in the other graphs.
+* the graphs computed from each independent group of linked articles
+  (graph/temporal, graph/comparison; see :mod:`aiaccess.groups`), with every
+  quad they reach in the ontology, the registry and the group's articles.
 
 A shape must therefore hold in each article's own statements; a rule that is
 about all articles together is a SPARQL check in ``queries/checks/``. The
@@ -39,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from aiaccess import checks, memo
+from aiaccess import checks, groups, memo
 from aiaccess.dataset import Assembled, assemble
 from aiaccess.resources import Resources, default_resources
 from aiaccess.turtle import parse_file
@@ -198,16 +199,25 @@ def _named_units(data: Assembled, shapes: str) -> list[Unit]:
     its unit and the derived graphs' unit, which depends on every article.
     """
     base = _digest(data.base)
-    index = _index(data.base)
+    index = groups.index(data.base)
     named: list[Unit] = [("base-" + memo.key(shapes, base), lambda: data.base)]
     articles = {slug: data.digests.get(slug) or _digest(q) for slug, q in data.articles.items()}
     for slug, quads in data.articles.items():
         gather = functools.partial(_with_context, quads, index)
         named.append(("article-" + memo.key(shapes, base, articles[slug]), gather))
-    if data.derived:
-        name = memo.key(shapes, base, _digest(data.derived), *articles.values())
-        named.append(("derived-" + name, functools.partial(_derived_unit, data)))
+    for slugs, derived in _derived_groups(data):
+        if derived:
+            name = memo.key(shapes, base, _digest(derived), *(articles[s] for s in slugs))
+            gather = functools.partial(_derived_unit, data, slugs, derived)
+            named.append(("derived-" + name, gather))
     return named
+
+
+def _derived_groups(data: Assembled) -> list[tuple[list[str], list[ox.Quad]]]:
+    """Return each group's articles and derived quads; all articles as one if not grouped."""
+    if data.groups:
+        return [(group.slugs, group.derived) for group in data.groups]
+    return [(list(data.articles), data.derived)]
 
 
 def _digest(quads: list[ox.Quad]) -> str:
@@ -215,15 +225,15 @@ def _digest(quads: list[ox.Quad]) -> str:
     return hashlib.sha256(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").hexdigest()
 
 
-def _derived_unit(data: Assembled) -> list[ox.Quad]:
-    """Return the derived graphs with every quad they reach, in the base or any article.
+def _derived_unit(data: Assembled, slugs: list[str], derived: list[ox.Quad]) -> list[ox.Quad]:
+    """Return a group's derived graphs with every quad they reach, in the base or its articles.
 
     Derived resources have subjects of their own (no article or registry
     resource gains a property there), but they point at facts, evidence and
     articles whose shapes need those resources' statements.
     """
-    everything = data.base + [q for quads in data.articles.values() for q in quads]
-    return _with_context(data.derived, _index(everything))
+    everything = data.base + [q for slug in slugs for q in data.articles[slug]]
+    return _with_context(derived, groups.index(everything))
 
 
 def _dataset_findings(data: Assembled, resources: Resources) -> tuple[set[Finding], int]:
@@ -280,43 +290,19 @@ def units(data: Assembled) -> list[list[ox.Quad]]:
     """Return the quads each SHACL run sees: the ontology and registry, each article, derived.
 
     An article's unit is its own quads and the ontology and registry quads
-    about what they name, followed transitively; the derived graphs' unit
-    (last, if there are derived graphs) is theirs and every quad they reach.
+    about what they name, followed transitively; each group's derived graphs'
+    unit (last, one per group with derived graphs) is theirs and every quad they
+    reach in the base and the group's articles.
     """
-    index = _index(data.base)
+    index = groups.index(data.base)
     own = [_with_context(quads, index) for quads in data.articles.values()]
-    return [data.base, *own, *([_derived_unit(data)] if data.derived else [])]
+    derived = [_derived_unit(data, slugs, quads) for slugs, quads in _derived_groups(data)]
+    return [data.base, *own, *(unit for unit in derived if unit)]
 
 
-def _index(base: list[ox.Quad]) -> dict[ox.NamedNode, list[ox.Quad]]:
-    """Return the base quads by subject."""
-    index: dict[ox.NamedNode, list[ox.Quad]] = defaultdict(list)
-    for quad in base:
-        if isinstance(quad.subject, ox.NamedNode):
-            index[quad.subject].append(quad)
-    return index
-
-
-def _with_context(quads: list[ox.Quad], index: dict[ox.NamedNode, list[ox.Quad]]) -> list[ox.Quad]:
+def _with_context(quads: list[ox.Quad], index: groups.Index) -> list[ox.Quad]:
     """Return an article's quads followed by the base quads they reach."""
-    return quads + _context(quads, index)
-
-
-def _context(quads: list[ox.Quad], index: dict[ox.NamedNode, list[ox.Quad]]) -> list[ox.Quad]:
-    """Return the ontology and registry quads reachable from the resources ``quads`` name."""
-    todo = [n for q in quads for n in (q.subject, q.object) if isinstance(n, ox.NamedNode)]
-    seen: set[ox.NamedNode] = set()
-    found: list[ox.Quad] = []
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for quad in index.get(node, ()):
-            found.append(quad)
-            if isinstance(quad.object, ox.NamedNode):
-                todo.append(quad.object)
-    return found
+    return quads + groups.reached(quads, index)
 
 
 @functools.cache
