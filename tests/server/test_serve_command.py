@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.server.helpers import SERVE, serving
+from tests.server.test_clients import H2C_QUERY, exchange, h2c_post
 
 COUNT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
 
@@ -128,9 +129,11 @@ def test_busy_port_is_a_one_line_error() -> None:
 def test_option_defaults_are_the_library_defaults() -> None:
     from aiaccess.cli import serve as command
     from aiaccess.server.limits import Limits
+    from aiaccess.server.settings import Settings
 
     defaults = {param.name: param.default for param in command.params}
     limits = Limits()
+    assert defaults["front_ends"] == Settings().front_ends == 1
     assert (
         defaults["timeout"],
         defaults["max_query_length"],
@@ -236,6 +239,8 @@ def test_two_front_ends_share_the_port_and_stop_together_under_load() -> None:
         workers = [pid for front_end in front_ends for pid in children(front_end)]
         assert len(front_ends) == 2 and len(workers) == 2  # one query worker each
         assert front_ends_answering(url, set(front_ends)) == set(front_ends)
+        first, *rest = exchange(url, [h2c_post(url, H2C_QUERY), H2C_QUERY])  # same uvicorn setup
+        assert first.endswith(b"\r\n\r\nx\r\nh2c\r\n") and len(rest) == 1
         out, err, answers = stop_under_load(process, url)
     assert process.returncode == 0 and out.strip().endswith("Stopped.")
     assert not any(alive(pid) for pid in [*front_ends, *workers])
