@@ -165,8 +165,12 @@ def test_forms_are_read_from_labels_and_surface_forms(assembled: Assembled) -> N
 def test_each_tally_counts_the_mention_annotations(assembled: Assembled) -> None:
     index = [q for q in assembled.quads if q.graph_name == GRAPH]
     annotations: dict[tuple[str, str], set[str]] = defaultdict(set)
-    sources = {text(q.subject): text(q.object) for q in index if text(q.predicate) == OA + "hasSource"}
-    named = {text(q.subject): text(q.object) for q in index if text(q.predicate) == AIA + "mentionOf"}
+    sources = {
+        text(q.subject): text(q.object) for q in index if text(q.predicate) == OA + "hasSource"
+    }
+    named = {
+        text(q.subject): text(q.object) for q in index if text(q.predicate) == AIA + "mentionOf"
+    }
     for mention, entity in named.items():
         annotations[sources[mention + "#target"], entity].add(mention)
     tallies: dict[str, dict[str, str]] = defaultdict(dict)
