@@ -49,6 +49,7 @@ from uvicorn_worker import UvicornWorker
 
 from aiaccess.errors import AiaccessError
 from aiaccess.server.app import create_app
+from aiaccess.server.pool import STARTUP_SECONDS
 from aiaccess.server.settings import Settings
 from aiaccess.server.snapshot import Snapshot, load
 
@@ -149,6 +150,7 @@ class FrontEnds(BaseApplication):  # type: ignore[misc]
             "workers": self.settings.front_ends,
             "worker_class": f"{__name__}.{FrontEnd.__qualname__}",
             "graceful_timeout": SHUTDOWN_SECONDS,
+            "timeout": int(STARTUP_SECONDS),  # a front end whose loop stalls so long is replaced
             "keepalive": 5,  # uvicorn's own default, as with one front end
             "loglevel": "warning",
             "accesslog": "-" if self.access_log else None,
