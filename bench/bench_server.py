@@ -3,9 +3,10 @@
 Both servers hold the same dataset (the packaged one, as N-Quads, with the
 union of all graphs as default graph). Each is started, timed to its first
 answer, measured idle (RSS of its whole process tree), loaded with three
-workloads at 8 and 32 connections, and measured again, then once more after a
-second round of the same loads (the answer cache fills up to its bound in the
-first round; growth in the second would be a leak):
+workloads at 8 and 32 connections, and measured again after each of
+``--rounds`` rounds of the same loads (the answer cache fills up to its bound
+in the first round; growth over the later rounds would be a leak; the numbers
+in the table are the first round's):
 
 - ``repeated``: the canned queries of ``queries/`` in turn, POSTed as
   ``application/sparql-query`` with their default parameters bound;
@@ -18,7 +19,11 @@ a Lua script that counts 503s; otherwise from a small asyncio client here
 (slower: it may be the bottleneck). Nothing here asserts a speed; the issue's
 targets are printed beside the ratios.
 
-Usage: python bench/bench_server.py [--seconds 5] [--connections 8 32] [--workers 2]
+aiaccess runs with ``--front-ends 2`` and 2 query workers by default (one per
+front end), as the issue's targets are judged.
+
+Usage: python bench/bench_server.py [--seconds 5] [--rounds 4] [--connections 8 32]
+                                    [--workers 2] [--front-ends 2]
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aiaccess.build import canonical_nquads
 from aiaccess.catalog import catalog
@@ -75,12 +81,11 @@ class Run:
 
     name: str
     first_answer_s: float = 0.0
-    rss_before_mb: float = 0.0
-    rss_after_mb: float = 0.0
-    rss_again_mb: float = 0.0
-    """After a second round of the same loads: growth past the first is a leak, not the cache."""
-    cache_mb: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    """The bytes aiaccess's answer cache held at each of the three points (from ``/health``)."""
+    memory_mb: list[tuple[float, float]] = field(default_factory=list)
+    """RSS and PSS of the process tree before the load, then after each round: growth
+    once the cache is full is a leak, not the cache."""
+    cache_mb: list[float] = field(default_factory=list)
+    """The bytes aiaccess's answer caches held at those points (from ``/health``)."""
     results: dict[tuple[str, int], Result] = field(default_factory=dict)
 
 
@@ -104,6 +109,7 @@ def workload(name: str) -> tuple[list[tuple[str, str]], bool]:
 LUA = """
 local queries = QUERIES
 local unique = UNIQUE
+local salt = "SALT"
 local threads = {}
 function setup(thread)
   table.insert(threads, thread)
@@ -118,7 +124,7 @@ function request()
   n = n + 1
   local q = queries[(n + id) % #queries + 1]
   local body = q[1]
-  if unique then body = body .. "\\n# unique " .. id .. "-" .. n end
+  if unique then body = body .. "\\n# unique " .. salt .. "-" .. id .. "-" .. n end
   return wrk.format("POST", "/sparql",
     {["Content-Type"] = "application/sparql-query", ["Accept"] = q[2]}, body)
 end
@@ -138,14 +144,16 @@ end
 
 
 def lua_script(queries: list[tuple[str, str]], unique: bool) -> str:
-    """Return the wrk script sending ``queries`` in turn (made unique if asked).
+    """Return the wrk script sending ``queries`` in turn (made unique if asked, with a salt
+    of the script's own, so that no text repeats one of an earlier load).
 
     The texts are Lua strings written as JSON ones, non-ASCII characters as they
     are (UTF-8): wrk's LuaJIT reads JSON's other escapes but not ``\\u``.
     """
     pairs = (f"{{{json.dumps(q, ensure_ascii=False)}, {json.dumps(a)}}}" for q, a in queries)
     table = "{" + ", ".join(pairs) + "}"
-    return LUA.replace("QUERIES", table).replace("UNIQUE", "true" if unique else "false")
+    script = LUA.replace("QUERIES", table).replace("SALT", str(time.monotonic_ns()))
+    return script.replace("UNIQUE", "true" if unique else "false")
 
 
 def with_wrk(port: int, name: str, seconds: float, connections: int, folder: Path) -> Result:
@@ -202,12 +210,13 @@ async def client(
 ) -> None:
     """Send one workload's requests on one keep-alive connection until ``until``."""
     queries, unique = workload(name)
+    salt = time.monotonic_ns()
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     n = offset
     while time.perf_counter() < until:
         n += 1
         query, accept = queries[n % len(queries)]
-        text = f"{query}\n# unique {offset}-{n}" if unique else query
+        text = f"{query}\n# unique {salt}-{offset}-{n}" if unique else query
         start = time.perf_counter()
         writer.write(request_bytes(text, accept, port))
         status = await read_response(reader)
@@ -260,35 +269,65 @@ def first_answer(port: int, process: subprocess.Popen[bytes], started: float) ->
 
 
 def cache_mb(port: int) -> float:
-    """Return the bytes in aiaccess's answer cache, in MB (0: a server without ``/health``)."""
+    """Return the bytes in aiaccess's answer caches, in MB (0: a server without ``/health``).
+
+    Each front end has its own cache and answers ``/health`` for itself; the kernel
+    gives each new connection to one of them, so ask until every one has answered.
+    """
+    held: dict[int, float] = {}
+    for _ in range(400):
+        health = get_health(port)
+        if health is None:
+            return 0.0
+        held[health["front_end"]["pid"]] = health["cache"]["bytes"] / 1e6
+        if len(held) == health["front_end"]["of"]:
+            break
+    return sum(held.values())
+
+
+def get_health(port: int) -> dict[str, Any] | None:
+    """Return the server's ``/health`` JSON, or None if it has none."""
     request = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         sock.sendall(request.encode())
         answer = b"".join(iter(lambda: sock.recv(65536), b""))
     head, _, body = answer.partition(b"\r\n\r\n")
     if not head.startswith(b"HTTP/1.1 200"):
-        return 0.0
-    return float(json.loads(body)["cache"]["bytes"]) / 1e6
+        return None
+    health: dict[str, Any] = json.loads(body)
+    return health
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Return the resident memory of ``pid`` and all its descendants, in MB (Linux /proc)."""
+def tree_memory_mb(pid: int) -> tuple[float, float]:
+    """Return the RSS and the PSS of ``pid`` and all its descendants, in MB (Linux /proc).
+
+    RSS counts a page shared by several processes in each of them (forked front ends
+    share the dataset and the interpreter with their parent); PSS divides it among
+    them, so it adds up to what the tree holds.
+    """
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
         except OSError:
             continue
-        child = int(stat.parent.name)
-        parents[child] = int(fields[1])
-        rss[child] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
     tree, grew = {pid}, True
     while grew:
         more = {c for c, p in parents.items() if p in tree} - tree
         tree |= more
         grew = bool(more)
-    return sum(rss.get(p, 0) for p in tree) / 1e6
+    sizes = [rollup(p) for p in tree]
+    return sum(r for r, _ in sizes) / 1e3, sum(p for _, p in sizes) / 1e3
+
+
+def rollup(pid: int) -> tuple[int, int]:
+    """Return a process's RSS and PSS in kB (0 for a process gone meanwhile)."""
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return 0, 0
+    kb = {line.split(":")[0]: int(line.split()[1]) for line in lines[1:]}
+    return kb.get("Rss", 0), kb.get("Pss", 0)
 
 
 def oxigraph_command(folder: Path, nquads: Path, port: int) -> list[str]:
@@ -308,10 +347,11 @@ def oxigraph_command(folder: Path, nquads: Path, port: int) -> list[str]:
     return [binary, "serve-read-only", *location, "--union-default-graph"]
 
 
-def aiaccess_command(port: int, workers: int) -> list[str]:
+def aiaccess_command(port: int, args: argparse.Namespace) -> list[str]:
     """Return the ``aiaccess serve`` command line."""
     command = [sys.executable, "-c", "from aiaccess.cli import main; main()", "serve"]
-    return [*command, "--port", str(port), "--workers", str(workers)]
+    sizes = ["--workers", str(args.workers), "--front-ends", str(args.front_ends)]
+    return [*command, "--port", str(port), *sizes]
 
 
 def measure(name: str, command: list[str], port: int, args: argparse.Namespace) -> Run:
@@ -325,16 +365,14 @@ def measure(name: str, command: list[str], port: int, args: argparse.Namespace) 
         run.first_answer_s = first_answer(port, process, started)
         for work in WORKLOADS:  # one round to warm caches and connections
             load(port, work, 1.0, 8, folder)
-        run.rss_before_mb, before = tree_rss_mb(process.pid), cache_mb(port)
-        for work in WORKLOADS:
-            for connections in args.connections:
-                run.results[work, connections] = load(port, work, args.seconds, connections, folder)
-        run.rss_after_mb, after = tree_rss_mb(process.pid), cache_mb(port)
-        for work in WORKLOADS:
-            for connections in args.connections:
-                load(port, work, args.seconds, connections, folder)
-        run.rss_again_mb = tree_rss_mb(process.pid)
-        run.cache_mb = (before, after, cache_mb(port))
+        run.memory_mb, run.cache_mb = [tree_memory_mb(process.pid)], [cache_mb(port)]
+        for _ in range(args.rounds):
+            for work in WORKLOADS:
+                for connections in args.connections:
+                    result = load(port, work, args.seconds, connections, folder)
+                    run.results.setdefault((work, connections), result)
+            run.memory_mb.append(tree_memory_mb(process.pid))
+            run.cache_mb.append(cache_mb(port))
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(60)
@@ -350,14 +388,15 @@ def report(runs: list[Run], args: argparse.Namespace) -> None:
             print(f"{run.name:<10}{work:<10}{connections:>6}{r.requests:>10}{r.rate:>9.0f}", end="")
             print(f"{r.p50_ms:>9.2f}{r.p99_ms:>9.2f}{r.unavailable:>7}{r.other_errors:>8}")
     for run in runs:
-        print(
-            f"{run.name}: first answer {run.first_answer_s:.2f} s; process tree RSS "
-            f"{run.rss_before_mb:.0f} MB before the load, {run.rss_after_mb:.0f} MB after, "
-            f"{run.rss_again_mb:.0f} MB after a second round"
-        )
+        rss = ", ".join(f"{mb:.0f}" for mb, _ in run.memory_mb)
+        pss = ", ".join(f"{mb:.0f}" for _, mb in run.memory_mb)
+        print(f"{run.name}: first answer {run.first_answer_s:.2f} s")
+        print(f"{run.name}: process tree (MB) before the load, then after each round:")
+        print(f"{run.name}:   RSS {rss}; PSS {pss}")
         if any(run.cache_mb):
             shown = ", ".join(f"{mb:.0f}" for mb in run.cache_mb)
-            print(f"{run.name}: answer cache at those points (MB): {shown}")
+            net = (f"{p - c:.0f}" for (_, p), c in zip(run.memory_mb, run.cache_mb, strict=True))
+            print(f"{run.name}:   answer caches {shown}; PSS less the caches {', '.join(net)}")
     oxigraph, ours = runs
     for work in WORKLOADS:
         for connections in args.connections:
@@ -393,12 +432,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--connections", type=int, nargs="+", default=[8, 32])
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=4, help="rounds of every load")
+    parser.add_argument("--workers", type=int, default=2, help="aiaccess's query workers")
+    parser.add_argument("--front-ends", type=int, default=2, help="aiaccess's front ends")
     parser.add_argument("--python-client", action="store_true", help="do not use wrk")
     args = parser.parse_args()
     client_name = "wrk" if shutil.which("wrk") and not args.python_client else "asyncio client"
     print(f"{len(canned())} canned queries, {args.seconds:g} s per load, {os.cpu_count()} cores,")
-    print(f"load from {client_name}; aiaccess with {args.workers} workers")
+    print(f"load from {client_name}; {args.rounds} rounds; aiaccess with ", end="")
+    print(f"{args.workers} workers and {args.front_ends} front ends")
     print(f"load average at the start: {load_average()}")
     with tempfile.TemporaryDirectory() as tmp:
         args.tmp = tmp
@@ -410,7 +452,7 @@ def main() -> None:
         port = free_port()
         cold = time.monotonic()
         cold_process = subprocess.Popen(
-            aiaccess_command(port, args.workers),
+            aiaccess_command(port, args),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -418,7 +460,7 @@ def main() -> None:
         cold_process.send_signal(signal.SIGTERM)
         cold_process.wait(60)
         port = free_port()
-        runs.append(measure("aiaccess", aiaccess_command(port, args.workers), port, args))
+        runs.append(measure("aiaccess", aiaccess_command(port, args), port, args))
     report(runs, args)
     print(f"aiaccess first answer with a cold cache (dataset built first): {cold_s:.2f} s")
     median, most = screening_ms()

@@ -10,7 +10,7 @@ import pytest
 
 from aiaccess.dataset import Assembled
 from aiaccess.mentions import GRAPH, mention_quads, surface_forms
-from aiaccess.namespaces import AIA, ID, OA, RDFS, REGISTRY_GRAPH
+from aiaccess.namespaces import AIA, ID, OA, RDF, RDFS, REGISTRY_GRAPH
 from aiaccess.seeds import read_text
 from tests.conftest import SHIPPED
 
@@ -160,3 +160,47 @@ def test_forms_are_read_from_labels_and_surface_forms(assembled: Assembled) -> N
     registry = [q.triple for q in assembled.quads if q.graph_name == ox.NamedNode(REGISTRY_GRAPH)]
     forms = surface_forms(registry)
     assert ox.NamedNode(ID + "place/mainland-china") in forms["Trung Quốc đại lục"]
+
+
+def test_each_tally_counts_the_mention_annotations(assembled: Assembled) -> None:
+    index = [q for q in assembled.quads if q.graph_name == GRAPH]
+    annotations: dict[tuple[str, str], set[str]] = defaultdict(set)
+    sources = {
+        text(q.subject): text(q.object) for q in index if text(q.predicate) == OA + "hasSource"
+    }
+    named = {
+        text(q.subject): text(q.object) for q in index if text(q.predicate) == AIA + "mentionOf"
+    }
+    for mention, entity in named.items():
+        annotations[sources[mention + "#target"], entity].add(mention)
+    tallies: dict[str, dict[str, str]] = defaultdict(dict)
+    for q in index:
+        if text(q.subject).startswith(ID + "mention-tally/"):
+            tallies[text(q.subject)][text(q.predicate)] = text(q.object)
+    counted = {
+        (t[AIA + "tallyIn"], t[AIA + "tallyOf"]): int(t[AIA + "mentionCount"])
+        for t in tallies.values()
+    }
+    assert counted == {key: len(found) for key, found in annotations.items()}
+    # vi: "công ty Zhipu AI có trụ sở tại Bắc Kinh" and "SenseTime Group Inc. và Zhipu AI"
+    assert counted[ID + "article/vi-openai-bans-china-developers", ID + "org/zhipu-ai"] == 2
+    tally = f"{ID}mention-tally/vi-openai-bans-china-developers/org-zhipu-ai"
+    assert tallies[tally][RDF + "type"] == AIA + "MentionTally"
+
+
+def test_a_nested_surface_form_is_not_counted_twice() -> None:
+    china = ox.NamedNode(ID + "place/china")
+    mainland = ox.NamedNode(ID + "place/mainland-china")
+    forms = {"Trung Quốc": {china}, "Trung Quốc đại lục": {mainland}}
+    text_ = "Trung Quốc đại lục và Trung Quốc, Trung Quốc"
+    article = ox.NamedNode(ID + "article/x")
+    quads = mention_quads("x", article, text_, forms)
+    counts = {
+        text(q.subject): int(text(q.object))
+        for q in quads
+        if text(q.predicate) == AIA + "mentionCount"
+    }
+    assert counts == {
+        ID + "mention-tally/x/place-china": 2,
+        ID + "mention-tally/x/place-mainland-china": 1,
+    }

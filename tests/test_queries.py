@@ -890,6 +890,9 @@ def test_entity_profile_of_microsoft_by_source(shipped: ox.Store) -> None:
             "zh-openai-china-api-ban",
         )
     }
+    # the mention index says which articles name it; its tallies are counts, not statements
+    index = where(found, graph="https://w3id.org/aiaccess/graph/mentions")
+    assert {r["property"] for r in index} == {"mentions"}
 
 
 def test_entity_profile_takes_a_short_iri(shipped: ox.Store) -> None:

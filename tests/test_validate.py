@@ -23,7 +23,7 @@ from aiaccess.validate import Violation, reference, shacl, units
 from tests.conftest import SHIPPED
 from tests.test_shapes import INVALID, top_shapes, under
 
-_IRI_IN_ID = re.compile(r"^(?P<kind>[a-z]+)/(?P<rest>.+)$")
+_IRI_IN_ID = re.compile(r"^(?P<kind>[a-z]+(?:-[a-z]+)*)/(?P<rest>.+)$")
 
 
 def _key(violations: list[Violation]) -> set[tuple[str, str | None, str, str]]:

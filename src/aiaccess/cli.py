@@ -131,6 +131,13 @@ def validate() -> None:
 @click.option("--allow-service", multiple=True, metavar="URL", help="Allow SERVICE to URL.")
 @click.option("--workers", type=click.IntRange(1), help="Query processes [default: cores, min 2].")
 @click.option(
+    "--front-ends",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="HTTP processes sharing the port; each gets its share of workers, queue and budgets.",
+)
+@click.option(
     "--max-query-length", default=50_000, show_default=True, help="Longest query, in characters."
 )
 @click.option(
@@ -176,6 +183,7 @@ def serve(
     timeout: float,
     allow_service: tuple[str, ...],
     workers: int | None,
+    front_ends: int,
     max_query_length: int,
     max_body_bytes: int,
     max_result_bytes: int,
@@ -213,6 +221,7 @@ def serve(
         settings = Settings(
             base_url=base_url or "http://localhost/",
             workers=workers or default_workers(),
+            front_ends=front_ends,
             allow_service=allow_service,
             cors_origins=() if no_cors else cors_origin,
             store=store,

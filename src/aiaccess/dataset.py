@@ -8,7 +8,9 @@ computed on its own, in parallel worker processes when there are many, and
 remembered under a hash of its inputs (the article file, the registry, the
 code; the seed is checked against the manifest), so a rebuild after editing one
 article computes one article. :data:`DATASET_STEPS` lists the computed steps
-that need the whole dataset; adding one is one line there.
+that read several articles at once; adding one is one line there. They are
+computed per independent group of linked articles (:mod:`aiaccess.groups`),
+in parallel worker processes when there are many, and remembered per group.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from aiaccess import comparison, evidence, memo, mentions, seeds, temporal
+from aiaccess import comparison, evidence, groups, memo, mentions, seeds, temporal
 from aiaccess.articles import Context, Forms, Job, compute, source_of
 from aiaccess.errors import DataError
 from aiaccess.namespaces import ONTOLOGY_GRAPH, REGISTRY_GRAPH
@@ -36,9 +38,9 @@ Progress = Callable[[int, int], None]
 DatasetStep = Callable[[list[ox.Quad]], list[ox.Quad]]
 
 DATASET_STEPS: tuple[DatasetStep, ...] = (temporal.derive, comparison.compare)
-"""Computed steps over the whole dataset (every graph's quads in, new quads out): the
-temporal network's derived dates (graph/temporal) and the comparison of sources
-(graph/comparison)."""
+"""Computed steps over several articles (a group's quads in, new quads out), each seeing
+the previous steps' output: the temporal network's derived dates (graph/temporal) and
+the comparison of sources (graph/comparison)."""
 
 PARALLEL_FROM = 16
 """Fewer articles to compute than this are computed in this process: workers cost a start."""
@@ -60,6 +62,8 @@ class Assembled:
     """Article slug -> SHA-256 of its part's N-Quads (names its validation result)."""
     derived: list[ox.Quad] = field(default_factory=list)
     """The graphs computed from the whole dataset (:data:`DATASET_STEPS`)."""
+    groups: list[Group] = field(default_factory=list)
+    """The independent groups of linked articles, each with its share of ``derived``."""
     nquads: bytes = b""
     """``quads`` as canonical N-Quads (one sorted line per quad), if assembled here."""
 
@@ -92,12 +96,12 @@ def assemble(resources: Resources | None = None, progress: Progress | None = Non
     files |= {source.graph.value: source.path for source in sources}
     articles = {part.source.slug: part.quads for part in parts}
     digests = {part.source.slug: part.digest for part in parts}
-    chunks = [_nquads(base), *(part.data for part in parts)]
-    derived = _derived(chunks, digests)
-    derived_quads = _parse(derived)
-    parsed = [base, *(part.quads for part in parts), derived_quads]
-    nquads, quads = _union(list(zip([*chunks, derived], parsed, strict=True)))
-    return Assembled(quads, sources, files, base, articles, digests, derived_quads, nquads)
+    base_data = _nquads(base)
+    found = _groups(base, base_data, parts)
+    _, derived = _union([(group.data, group.derived) for group in found])
+    chunks = [(base_data, base), *((part.data, part.quads) for part in parts)]
+    nquads, quads = _union(chunks + [(group.data, group.derived) for group in found])
+    return Assembled(quads, sources, files, base, articles, digests, derived, found, nquads)
 
 
 def store(resources: Resources | None = None) -> ox.Store:
@@ -107,20 +111,96 @@ def store(resources: Resources | None = None) -> ox.Store:
     return result
 
 
-def _derived(chunks: list[bytes], digests: dict[str, str]) -> bytes:
-    """Return the N-Quads of the graphs :data:`DATASET_STEPS` compute from ``chunks``.
+@dataclass(frozen=True)
+class Group:
+    """Linked articles (:mod:`aiaccess.groups`) and the graphs computed from them."""
 
-    Remembered under a hash of the base (``chunks[0]``) and every article's
-    digest, so a build whose inputs did not change computes nothing again.
+    slugs: list[str]
+    derived: list[ox.Quad]
+    data: bytes
+    """``derived`` as N-Quads, one sorted line per quad."""
+    digest: str
+    """The SHA-256 of the group's articles' parts (names its validation unit)."""
+
+
+def _groups(base: list[ox.Quad], base_data: bytes, parts: list[Part]) -> list[Group]:
+    """Return each group of linked articles with its computed graphs: remembered or computed.
+
+    A group's graphs are remembered under a hash of the base and its articles'
+    digests, so an edit computes again only the edited article's group.
     """
-    name = memo.key(chunks[0], *(f"{slug}\0{digest}" for slug, digest in digests.items()))
-    remembered = memo.get("derived", name + ".nq")
+    by_slug = {part.source.slug: part for part in parts}
+    links = {slug: _links(part) for slug, part in by_slug.items()}
+    slugs = groups.independent(links, base) or [[]]
+    salt = memo.key(base_data)
+    names = [
+        memo.key(salt, *(f"{slug}\0{by_slug[slug].digest}" for slug in group)) for group in slugs
+    ]
+    data = {i: memo.get("derived", name + ".nq") for i, name in enumerate(names)}
+    todo = [i for i, found in data.items() if found is None]
+    jobs = [[by_slug[slug] for slug in slugs[i]] for i in todo]
+    for index, computed in zip(todo, _derived_all(base, jobs), strict=True):
+        memo.put("derived", names[index] + ".nq", computed)
+        data[index] = computed
+    result = []
+    for index, group in enumerate(slugs):
+        chunk = data[index] or b""
+        result.append(Group(group, _parse(chunk), chunk, names[index]))
+    return result
+
+
+def _links(part: Part) -> groups.Links:
+    """Return what may link an article to others: remembered under its part's digest, or read."""
+    name = memo.key(part.digest) + ".json"
+    remembered = memo.get("links", name)
     if remembered is not None:
-        return remembered
+        try:
+            return groups.Links.from_json(remembered)
+        except (ValueError, KeyError, TypeError):
+            pass
+    links = groups.Links.of(part.quads)
+    memo.put("links", name, links.to_json())
+    return links
+
+
+def _derived_all(base: list[ox.Quad], jobs: list[list[Part]]) -> Iterator[bytes]:
+    """Compute the graphs of each group in ``jobs``: in forked worker processes when many."""
+    by_subject = groups.index(base)
+    workers = min(os.cpu_count() or 1, len(jobs))
+    if workers < 2 or len(jobs) < PARALLEL_FROM or os.name != "posix":
+        yield from (_derived(base, by_subject, job) for job in jobs)
+        return
+    _FORKED[:] = [(base, by_subject, jobs)]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, context) as pool:
+            yield from pool.map(_derived_forked, range(len(jobs)), chunksize=4)
+    finally:
+        _FORKED.clear()
+
+
+_FORKED: list[tuple[list[ox.Quad], groups.Index, list[list[Part]]]] = []
+"""What forked workers computing groups share: the base, indexed, and the groups' parts."""
+
+
+def _derived_forked(index: int) -> bytes:
+    """Compute one group's graphs in a forked worker."""
+    base, by_subject, jobs = _FORKED[0]
+    return _derived(base, by_subject, jobs[index])
+
+
+def _derived(base: list[ox.Quad], by_subject: groups.Index, parts: list[Part]) -> bytes:
+    """Return the N-Quads of the graphs :data:`DATASET_STEPS` compute from a group's ``parts``.
+
+    The steps read the group's articles and the ontology and registry quads they
+    reach, sorted as the whole dataset is, so that they see what they would see
+    in it.
+    """
+    quads = [quad for part in parts for quad in part.quads]
+    chunks = [_nquads(groups.context(quads, base, by_subject)), *(part.data for part in parts)]
     derived = b""
     for step in DATASET_STEPS:
         derived = _merged([derived, _nquads(step(_parse(_merged([*chunks, derived]))))])
-    memo.put("derived", name + ".nq", derived)
     return derived
 
 

@@ -2,13 +2,15 @@
 
 Nothing here is hand-written: the build scans each seed for every label and
 surface form in the registry, in all five languages, and records each hit as an
-``aia:Mention`` annotation plus a plain ``<article> aia:mentions <entity>``.
+``aia:Mention`` annotation plus a plain ``<article> aia:mentions <entity>``, and
+for each entity an ``aia:MentionTally`` of how many places name it, so that a
+query reads the count instead of grouping the annotations each time.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import pyoxigraph as ox
 
@@ -20,7 +22,7 @@ from aiaccess.annotations import (
     span_at,
     target_quads,
 )
-from aiaccess.namespaces import AIA, ID, MENTIONS_GRAPH, RDFS
+from aiaccess.namespaces import AIA, ID, MENTIONS_GRAPH, RDF, RDFS, XSD
 
 GRAPH = ox.NamedNode(MENTIONS_GRAPH)
 _NAMES = {AIA + "surfaceForm", RDFS + "label"}
@@ -79,7 +81,9 @@ def mention_quads(
         quads += _mention(slug, article, entity, span)
     mentions = ox.NamedNode(AIA + "mentions")
     named = sorted({entity for entity, _ in spans}, key=str)
-    return quads + [ox.Quad(article, mentions, entity, GRAPH) for entity in named]
+    quads += [ox.Quad(article, mentions, entity, GRAPH) for entity in named]
+    places = Counter(entity for entity, _ in spans)
+    return quads + [q for e in named for q in _tally(slug, article, e, places[e])]
 
 
 def _longest_spans(
@@ -108,6 +112,18 @@ def _longest_spans(
             for entity in forms[form]:
                 spans[(entity, start)] = span_at(text, start, len(form))
     return spans
+
+
+def _tally(slug: str, article: ox.NamedNode, entity: ox.NamedNode, count: int) -> list[ox.Quad]:
+    """Return the quads saying at how many places ``article`` names ``entity``."""
+    iri = ox.NamedNode(f"{ID}mention-tally/{slug}/{local_name(entity)}")
+    triples: list[tuple[str, ox.NamedNode | ox.Literal]] = [
+        (RDF + "type", ox.NamedNode(AIA + "MentionTally")),
+        (AIA + "tallyOf", entity),
+        (AIA + "tallyIn", article),
+        (AIA + "mentionCount", ox.Literal(str(count), datatype=ox.NamedNode(XSD + "integer"))),
+    ]
+    return [ox.Quad(iri, ox.NamedNode(p), o, GRAPH) for p, o in triples]
 
 
 def _mention(slug: str, article: ox.NamedNode, entity: ox.NamedNode, span: Span) -> list[ox.Quad]:

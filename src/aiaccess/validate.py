@@ -9,14 +9,16 @@ SHACL then checks ``ontology/shapes.ttl`` against *validation units*
 * each article's graph with its mentions, together with the part of the
   ontology and registry it refers to: every resource it names, and what those
   name in turn (types, superclasses, parent organizations, concept schemes);
-* the graphs computed from the whole dataset (graph/temporal,
-  graph/comparison), with every quad they reach in the other graphs.
+* the graphs computed from each independent group of linked articles
+  (graph/temporal, graph/comparison; see :mod:`aiaccess.groups`), with every
+  quad they reach in the ontology, the registry and the group's articles.
 
 A shape must therefore hold in each article's own statements; a rule that is
 about all articles together is a SPARQL check in ``queries/checks/``. The
-units are independent, so they are checked in parallel threads by
-pyshacl-turbo (a Rust SHACL engine whose native code releases the GIL), with
-the shapes compiled once. pySHACL stays the reference: :func:`reference` runs
+units are independent, so they are checked by pyshacl-turbo (a Rust SHACL
+engine) in parallel worker processes, forked once the shapes are compiled so
+that each worker shares the compiled shapes and the assembled data (threads
+would not help: much of each run holds the GIL). pySHACL stays the reference: :func:`reference` runs
 it on the union of all graphs, and the tests prove that both report the same
 violations. Results are grouped by resource and name the curated file that
 describes the resource.
@@ -27,17 +29,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from aiaccess import checks, memo
+from aiaccess import checks, groups, memo
 from aiaccess.dataset import Assembled, assemble
 from aiaccess.resources import Resources, default_resources
 from aiaccess.turtle import parse_file
@@ -129,7 +132,7 @@ def shacl(data: Assembled, resources: Resources) -> list[Violation]:
 
 
 def _shacl_findings(data: Assembled, resources: Resources) -> set[Finding]:
-    """Return the findings of every validation unit: recalled, or found in parallel threads.
+    """Return the findings of every validation unit: recalled, or found in parallel processes.
 
     The shapes are compiled only if some unit has to be checked.
     """
@@ -144,10 +147,39 @@ def _shacl_findings(data: Assembled, resources: Resources) -> set[Finding]:
             found.update(_read_findings(remembered))
     if todo:
         program = _compiled(shapes)
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            for findings in pool.map(lambda unit: _unit_findings(program, *unit), todo):
-                found.update(findings)
+        for findings in _checked(program, todo):
+            found.update(findings)
     return found
+
+
+def _checked(program: Any, todo: list[Unit]) -> Iterator[list[Finding]]:
+    """Yield each unit's findings: in forked worker processes when there are several.
+
+    The last unit (the derived graphs' when there are some) is the largest, so
+    it is started first. The workers are forked, not spawned: they inherit the
+    compiled shapes and the data, and nothing but the findings is sent back.
+    """
+    workers = min(os.cpu_count() or 1, len(todo))
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (_unit_findings(program, *unit) for unit in todo)
+        return
+    _FORKED[:] = [(program, todo)]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, context) as pool:
+            yield from pool.map(_forked_unit, reversed(range(len(todo))))
+    finally:
+        _FORKED.clear()
+
+
+_FORKED: list[tuple[Any, list[Unit]]] = []
+"""The compiled shapes and the units to check, set just before the workers are forked."""
+
+
+def _forked_unit(index: int) -> list[Finding]:
+    """Check unit ``index`` in a forked worker."""
+    program, todo = _FORKED[0]
+    return _unit_findings(program, *todo[index])
 
 
 def _read_findings(data: bytes) -> list[Finding]:
@@ -167,16 +199,28 @@ def _named_units(data: Assembled, shapes: str) -> list[Unit]:
     its unit and the derived graphs' unit, which depends on every article.
     """
     base = _digest(data.base)
-    index = _index(data.base)
+    index = groups.index(data.base)
     named: list[Unit] = [("base-" + memo.key(shapes, base), lambda: data.base)]
     articles = {slug: data.digests.get(slug) or _digest(q) for slug, q in data.articles.items()}
     for slug, quads in data.articles.items():
         gather = functools.partial(_with_context, quads, index)
         named.append(("article-" + memo.key(shapes, base, articles[slug]), gather))
-    if data.derived:
-        name = memo.key(shapes, base, _digest(data.derived), *articles.values())
-        named.append(("derived-" + name, functools.partial(_derived_unit, data)))
+    for slugs, derived, digest in _derived_groups(data):
+        if derived:
+            name = memo.key(shapes, base, digest, *(articles[s] for s in slugs))
+            gather = functools.partial(_derived_unit, data, slugs, derived)
+            named.append(("derived-" + name, gather))
     return named
+
+
+def _derived_groups(data: Assembled) -> list[tuple[list[str], list[ox.Quad], str]]:
+    """Return each group's articles, derived quads and their SHA-256.
+
+    All articles form one group when the data was not grouped.
+    """
+    if data.groups:
+        return [(g.slugs, g.derived, hashlib.sha256(g.data).hexdigest()) for g in data.groups]
+    return [(list(data.articles), data.derived, _digest(data.derived))]
 
 
 def _digest(quads: list[ox.Quad]) -> str:
@@ -184,15 +228,15 @@ def _digest(quads: list[ox.Quad]) -> str:
     return hashlib.sha256(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").hexdigest()
 
 
-def _derived_unit(data: Assembled) -> list[ox.Quad]:
-    """Return the derived graphs with every quad they reach, in the base or any article.
+def _derived_unit(data: Assembled, slugs: list[str], derived: list[ox.Quad]) -> list[ox.Quad]:
+    """Return a group's derived graphs with every quad they reach, in the base or its articles.
 
     Derived resources have subjects of their own (no article or registry
     resource gains a property there), but they point at facts, evidence and
     articles whose shapes need those resources' statements.
     """
-    everything = data.base + [q for quads in data.articles.values() for q in quads]
-    return _with_context(data.derived, _index(everything))
+    everything = data.base + [q for slug in slugs for q in data.articles[slug]]
+    return _with_context(derived, groups.index(everything))
 
 
 def _dataset_findings(data: Assembled, resources: Resources) -> tuple[set[Finding], int]:
@@ -249,43 +293,19 @@ def units(data: Assembled) -> list[list[ox.Quad]]:
     """Return the quads each SHACL run sees: the ontology and registry, each article, derived.
 
     An article's unit is its own quads and the ontology and registry quads
-    about what they name, followed transitively; the derived graphs' unit
-    (last, if there are derived graphs) is theirs and every quad they reach.
+    about what they name, followed transitively; each group's derived graphs'
+    unit (last, one per group with derived graphs) is theirs and every quad they
+    reach in the base and the group's articles.
     """
-    index = _index(data.base)
+    index = groups.index(data.base)
     own = [_with_context(quads, index) for quads in data.articles.values()]
-    return [data.base, *own, *([_derived_unit(data)] if data.derived else [])]
+    derived = [_derived_unit(data, slugs, quads) for slugs, quads, _ in _derived_groups(data)]
+    return [data.base, *own, *(unit for unit in derived if unit)]
 
 
-def _index(base: list[ox.Quad]) -> dict[ox.NamedNode, list[ox.Quad]]:
-    """Return the base quads by subject."""
-    index: dict[ox.NamedNode, list[ox.Quad]] = defaultdict(list)
-    for quad in base:
-        if isinstance(quad.subject, ox.NamedNode):
-            index[quad.subject].append(quad)
-    return index
-
-
-def _with_context(quads: list[ox.Quad], index: dict[ox.NamedNode, list[ox.Quad]]) -> list[ox.Quad]:
+def _with_context(quads: list[ox.Quad], index: groups.Index) -> list[ox.Quad]:
     """Return an article's quads followed by the base quads they reach."""
-    return quads + _context(quads, index)
-
-
-def _context(quads: list[ox.Quad], index: dict[ox.NamedNode, list[ox.Quad]]) -> list[ox.Quad]:
-    """Return the ontology and registry quads reachable from the resources ``quads`` name."""
-    todo = [n for q in quads for n in (q.subject, q.object) if isinstance(n, ox.NamedNode)]
-    seen: set[ox.NamedNode] = set()
-    found: list[ox.Quad] = []
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for quad in index.get(node, ()):
-            found.append(quad)
-            if isinstance(quad.object, ox.NamedNode):
-                todo.append(quad.object)
-    return found
+    return quads + groups.reached(quads, index)
 
 
 @functools.cache

@@ -115,6 +115,7 @@ def test_health_reports_workers_queue_cache_and_uptime(served: tuple[Starlette, 
     assert body["queries"] == {"running": 0, "waiting": 0}
     assert body["cache"]["entries"] >= 1 and body["cache"]["hits"] >= 1
     assert 0 < body["cache"]["hit_rate"] <= 1 and body["uptime_seconds"] > 0
+    assert body["front_end"] == {"pid": os.getpid(), "of": 1}
 
 
 def test_32_unique_queries_at_once_on_a_cold_cache_get_no_503(

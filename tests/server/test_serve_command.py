@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.server.helpers import SERVE, serving
+from tests.server.test_clients import H2C_QUERY, exchange, h2c_post
 
 COUNT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
 
@@ -128,9 +129,11 @@ def test_busy_port_is_a_one_line_error() -> None:
 def test_option_defaults_are_the_library_defaults() -> None:
     from aiaccess.cli import serve as command
     from aiaccess.server.limits import Limits
+    from aiaccess.server.settings import Settings
 
     defaults = {param.name: param.default for param in command.params}
     limits = Limits()
+    assert defaults["front_ends"] == Settings().front_ends == 1
     assert (
         defaults["timeout"],
         defaults["max_query_length"],
@@ -184,22 +187,29 @@ def hammer(url: str, stop: threading.Event, seen: list[str]) -> None:
             seen.append(str(response.status_code))
 
 
+def stop_under_load(process: subprocess.Popen[str], url: str) -> tuple[str, str, list[str]]:
+    """Send SIGTERM to the server once 8 clients got 50 answers; return its output and
+    error streams, and how each request ended (the clients stop when it has exited)."""
+    stop, seen = threading.Event(), []
+    threads = [threading.Thread(target=hammer, args=(url, stop, seen)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 60
+    while len(seen) < 50 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=60)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    return out, err, seen
+
+
 def test_sigterm_under_load_exits_cleanly_and_a_restart_answers_the_same() -> None:
     with serve("--workers", "2") as (process, url):
         before = canned_answers(url)
         workers = children(process.pid)
-        stop, seen = threading.Event(), []
-        threads = [threading.Thread(target=hammer, args=(url, stop, seen)) for _ in range(8)]
-        for thread in threads:
-            thread.start()
-        deadline = time.monotonic() + 60
-        while len(seen) < 50 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        process.send_signal(signal.SIGTERM)
-        out, _ = process.communicate(timeout=60)
-        stop.set()
-        for thread in threads:
-            thread.join()
+        out, _, seen = stop_under_load(process, url)
     assert process.returncode == 0 and out.strip().endswith("Stopped.")
     assert not any(alive(pid) for pid in workers)
     assert len(seen) >= 50 and set(seen) <= {"200", "503", "closed"}
@@ -208,3 +218,54 @@ def test_sigterm_under_load_exits_cleanly_and_a_restart_answers_the_same() -> No
         process.send_signal(signal.SIGTERM)
     assert after == before
     assert all(answer.count(b"\r\n") > 1 for answer in after.values())
+
+
+def front_ends_answering(url: str, expected: set[int], tries: int = 400) -> set[int]:
+    """Return the front ends seen answering ``/health`` on new connections, trying until
+    every one ``expected`` was seen (the kernel picks the front end for each)."""
+    seen: set[int] = set()
+    for _ in range(tries):
+        body = httpx.get(url + "health", timeout=30).json()
+        assert body["status"] == "ok" and body["front_end"]["of"] == 2
+        seen.add(int(body["front_end"]["pid"]))
+        if seen >= expected:
+            break
+    return seen
+
+
+def test_two_front_ends_share_the_port_and_stop_together_under_load() -> None:
+    with serve("--front-ends", "2", "--workers", "2") as (process, url):
+        front_ends = children(process.pid)
+        workers = [pid for front_end in front_ends for pid in children(front_end)]
+        assert len(front_ends) == 2 and len(workers) == 2  # one query worker each
+        assert front_ends_answering(url, set(front_ends)) == set(front_ends)
+        first, *rest = exchange(url, [h2c_post(url, H2C_QUERY), H2C_QUERY])  # same uvicorn setup
+        assert first.endswith(b"\r\n\r\nx\r\nh2c\r\n") and len(rest) == 1
+        out, err, answers = stop_under_load(process, url)
+    assert process.returncode == 0 and out.strip().endswith("Stopped.")
+    assert not any(alive(pid) for pid in [*front_ends, *workers])
+    assert len(answers) >= 50 and set(answers) <= {"200", "503", "closed"}
+    for pid in front_ends:
+        assert (
+            "queue 32 queries / 30 s; client budget 30 s per client per minute (loopback exempt); "
+            f"1 workers; front end {pid}, one of 2 (its share above)"
+        ) in err
+
+
+def test_a_killed_front_end_is_replaced_and_takes_its_worker_along() -> None:
+    with serve("--front-ends", "2", "--workers", "2") as (process, url):
+        killed, kept = children(process.pid)
+        (orphan,) = children(killed)
+        os.kill(killed, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while (len(children(process.pid)) < 2 or alive(orphan)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        front_ends = children(process.pid)
+        assert kept in front_ends and killed not in front_ends and len(front_ends) == 2
+        assert not alive(orphan)
+        assert front_ends_answering(url, set(front_ends)) == set(front_ends)
+        assert count(url).startswith("n\r\n")
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=60)
+    assert process.returncode == 0 and out.strip().endswith("Stopped.")
+    assert not any(alive(pid) for pid in front_ends)

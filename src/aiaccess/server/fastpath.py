@@ -18,8 +18,6 @@ answered without being parsed, which is what a client repeating a query sends.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aiaccess.server import editor
@@ -33,86 +31,88 @@ METHODS = ("GET", "POST")
 
 
 class CachedAnswers:
-    """Answer cached ``/sparql`` queries directly; pass everything else to ``app``."""
+    """Answer cached ``/sparql`` queries directly; pass everything else to ``app``.
 
-    def __init__(self, app: ASGIApp) -> None:
+    :param endpoint: the endpoint whose cache answers.
+    :param cors: whether CORS is on (every response then varies by ``Origin`` too).
+    """
+
+    def __init__(self, app: ASGIApp, endpoint: Endpoint, cors: bool) -> None:
         self.app = app
+        self.endpoint = endpoint
+        self.vary = (b"vary", b"Accept, Origin" if cors else b"Accept")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one ASGI event: a cached answer, or the application's."""
         if scope["type"] != "http" or scope["path"] not in PATHS or scope["method"] not in METHODS:
             return await self.app(scope, receive, send)
-        headers: dict[bytes, bytes] = {}
-        for name, value in scope["headers"]:
-            headers.setdefault(name, value)  # the first of repeated headers, as Starlette reads
-        if b"origin" in headers:
+        headers = _read(scope["headers"])
+        if headers is None:
             return await self.app(scope, receive, send)
-        state: Endpoint = scope["app"].state.sparql
-        body: bytes | None = b""
+        messages: list[Message] = []
         if scope["method"] == "POST":
-            body, receive = await _buffered(receive, headers, state)
-        if body is None:
-            return await self.app(scope, receive, send)
-        request = _request_key(scope, headers, body)
-        answer = state.cache.get(request, count_miss=False)
-        if answer is None:
-            answer = _cached(scope, headers, body)
-            if answer is None:
+            if not _within(headers[0], self.endpoint.limits.body_bytes):
                 return await self.app(scope, receive, send)
-            state.cache.put(request, answer)
-        await _send(answer, scope, send)
+            messages = await _received(receive)
+        body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
+        cache = self.endpoint.cache
+        request = ("request", scope["method"], scope["path"], scope["query_string"], *headers, body)
+        answer = cache.get(request, count_miss=False)
+        if answer is None:
+            answer = _cached(scope, headers, body, self.endpoint)
+            if answer is None:
+                return await self.app(scope, _replaying(messages, receive), send)
+            cache.put(request, answer)
+        length = (b"content-length", b"%d" % len(answer.body))
+        content_type = (b"content-type", answer.content_type.encode("latin-1"))
+        start = [self.vary, length, content_type]
+        await send({"type": "http.response.start", "status": answer.status, "headers": start})
+        await send({"type": "http.response.body", "body": answer.body})
 
 
-def _request_key(scope: Scope, headers: dict[bytes, bytes], body: bytes) -> Hashable:
-    """Return a request as it came: everything :func:`_cached` reads of it."""
-    path, method, query = scope["path"], scope["method"], scope["query_string"]
-    return (
-        "request",
-        method,
-        path,
-        query,
-        headers.get(b"content-type"),
-        headers.get(b"accept"),
-        body,
-    )
+Headers = tuple[bytes | None, bytes | None, bytes | None]
+"""What the lean path reads of a request's headers: Content-Length, Content-Type, Accept."""
 
 
-async def _send(answer: Answer, scope: Scope, send: Send) -> None:
-    """Send ``answer`` as the endpoint's :class:`~starlette.responses.Response` would."""
-    vary = b"Accept, Origin" if scope["app"].state.settings.cors_origins else b"Accept"
-    headers = [
-        (b"vary", vary),
-        (b"content-length", str(len(answer.body)).encode()),
-        (b"content-type", answer.content_type.encode("latin-1")),
-    ]
-    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-    await send({"type": "http.response.body", "body": answer.body})
+def _read(headers: list[tuple[bytes, bytes]]) -> Headers | None:
+    """Return the headers the lean path reads, the first of each as Starlette reads it;
+    None for a request with an ``Origin`` (CORS: the long way)."""
+    length = kind = accept = None
+    for name, value in headers:
+        if name == b"content-length":
+            length = value if length is None else length
+        elif name == b"content-type":
+            kind = value if kind is None else kind
+        elif name == b"accept":
+            accept = value if accept is None else accept
+        elif name == b"origin":
+            return None
+    return length, kind, accept
 
 
-def _cached(scope: Scope, headers: dict[bytes, bytes], body: bytes) -> Answer | None:
+def _cached(scope: Scope, headers: Headers, body: bytes, endpoint: Endpoint) -> Answer | None:
     """Return the cached answer to this request, or None if it must go the long way."""
-    state: Endpoint = scope["app"].state.sparql
-    accept = headers[b"accept"].decode("latin-1") if b"accept" in headers else None
+    accept = headers[2].decode("latin-1") if headers[2] is not None else None
     try:
         params = parse_params(scope["query_string"])
         if scope["method"] == "POST":
-            params += _body_params(headers, body, bool(params))
-        parsed = query_request(params, state.limits)
+            params += _body_params(headers[1], body, bool(params))
+        parsed = query_request(params, endpoint.limits)
         if scope["method"] == "GET" and editor.wants_page(accept, parsed.formats):
             return None  # a browser: the editor page
     except HttpError:
         return None
     if parsed.query is None:
         return None
-    return state.cache.get(cache_key(parsed, accept))
+    return endpoint.cache.get(cache_key(parsed, accept))
 
 
-def _body_params(headers: dict[bytes, bytes], body: bytes, in_url: bool) -> list[tuple[str, str]]:
-    """Return the parameters a POST body carries, as the endpoint reads them.
+def _body_params(raw: bytes | None, body: bytes, in_url: bool) -> list[tuple[str, str]]:
+    """Return the parameters a POST body of Content-Type ``raw`` carries, as the endpoint
+    reads them.
 
     :raises HttpError: for anything the endpoint would refuse (it will say why).
     """
-    raw = headers.get(b"content-type")
     essence, charset = content_type(raw.decode("latin-1") if raw is not None else None)
     if essence == FORM:
         return parse_params(body)
@@ -124,29 +124,24 @@ def _body_params(headers: dict[bytes, bytes], body: bytes, in_url: bool) -> list
     raise HttpError(400, "not for the lean path")
 
 
-async def _buffered(
-    receive: Receive, headers: dict[bytes, bytes], state: Endpoint
-) -> tuple[bytes | None, Receive]:
-    """Read a POST body within the limit; return it and a ``receive`` that replays it.
+def _within(declared: bytes | None, limit: int) -> bool:
+    """Tell whether a body of ``declared`` length may be read: a body over the limit, or of
+    undeclared length, is left to the application (413 past the limit)."""
+    return declared is not None and declared.isdigit() and int(declared) <= limit
 
-    A body over the limit, or of undeclared length, is not read (None): the
-    application answers it (413 past the limit).
-    """
-    declared = headers.get(b"content-length", b"")
-    if not declared.isdigit() or int(declared) > state.limits.body_bytes:
-        return None, receive
-    chunks: list[bytes] = []
-    messages: list[Message] = []
-    while True:
-        message = await receive()
-        messages.append(message)
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
+
+async def _received(receive: Receive) -> list[Message]:
+    """Return the messages that carry a request's body, up to its last."""
+    messages: list[Message] = [await receive()]
+    while messages[-1]["type"] == "http.request" and messages[-1].get("more_body", False):
+        messages.append(await receive())
+    return messages
+
+
+def _replaying(messages: list[Message], receive: Receive) -> Receive:
+    """Return a ``receive`` that gives ``messages`` again, then what ``receive`` gives."""
 
     async def replay() -> Message:
         return messages.pop(0) if messages else await receive()
 
-    return b"".join(chunks), replay
+    return replay

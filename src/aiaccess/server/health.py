@@ -6,11 +6,16 @@ uptime. The status is ``200`` while at least one worker is alive and ``503``
 when none is (the pool is restarting them), so a load balancer stops sending
 queries to an instance that could only queue them. Cached answers, pages and
 downloads may still be served meanwhile; ``/health`` tells about queries.
+
+With several front ends, the one that takes the request answers for itself (its
+workers, queue and cache) and says which it is (``front_end``: its process id
+and how many share the port).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 
 from starlette.requests import Request
@@ -37,6 +42,7 @@ async def health(request: Request) -> Response:
         "restarts": {"replaced": state["restarts"], "failed_starts": state["failed_starts"]},
         "cache": cache.stats(),
         "uptime_seconds": round(time.monotonic() - request.app.state.started, 3),
+        "front_end": {"pid": os.getpid(), "of": request.app.state.settings.front_ends},
     }
     headers = {"Cache-Control": "no-store"}
     return JSONResponse(body, 200 if state["alive"] else 503, headers)
@@ -64,8 +70,13 @@ def protections(settings: Settings, pool: WorkerPool) -> str:
         if limits.client_seconds
         else "off"
     )
+    shared = (
+        f"; front end {os.getpid()}, one of {settings.front_ends} (its share above)"
+        if settings.front_ends > 1
+        else ""
+    )
     return (
         f"protections: {service}; {sandbox}; run time {limits.timeout:g} s; "
         f"memory {memory}; queue {limits.queue_length} queries / {limits.queue_seconds:g} s; "
-        f"client budget {budget}; {pool.size} workers"
+        f"client budget {budget}; {pool.size} workers{shared}"
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from aiaccess.server.limits import Limits
@@ -33,6 +33,9 @@ class Settings:
     store: Path | None = None
     """On-disk Oxigraph store to serve, created from the packaged data when missing."""
     limits: Limits = field(default_factory=Limits)
+    front_ends: int = 1
+    """Front-end processes serving the one socket (:mod:`aiaccess.server.runner`); each has
+    its own answer cache and :meth:`share` of the rest."""
     sandbox: bool = True
     """Cut query workers off the network when no SERVICE is allowed; False only to test the
     screening alone, as on platforms without seccomp."""
@@ -48,6 +51,35 @@ class Settings:
             object.__setattr__(self, "base_url", self.base_url + "/")
         if self.workers < 1:
             raise ValueError("there must be at least one worker")
+        if self.front_ends < 1:
+            raise ValueError("there must be at least one front end")
+
+    def share(self) -> Settings:
+        """Return what one of the front ends gets: ``1/front_ends`` of the query workers,
+        the queue, each client's budget and the cache's bytes (workers and queue places
+        rounded up, so none gets nothing).
+
+        A client's budget is split as the workers are: its connections are spread over
+        the front ends by the kernel, so over all of them it has the whole budget, and
+        within one front end the same share of that front end's workers.
+
+        >>> one = Settings(workers=4, front_ends=2).share()
+        >>> one.workers, one.limits.queue_length, one.limits.client_seconds
+        (2, 32, 30.0)
+        >>> Settings(workers=2, front_ends=4).share().workers
+        1
+        """
+        n, limits = self.front_ends, self.limits
+        return replace(
+            self,
+            workers=-(-self.workers // n),
+            limits=replace(
+                limits,
+                queue_length=-(-limits.queue_length // n),
+                client_seconds=limits.client_seconds / n,
+                cache_bytes=limits.cache_bytes // n,
+            ),
+        )
 
     @property
     def endpoint(self) -> str:

@@ -1,0 +1,228 @@
+"""Independent groups of articles: the computed graphs worked out one group at a time.
+
+The computed graphs (the temporal network, the comparison of sources, the
+value lists) read several articles at once, but only articles that speak about
+the same things. Two articles are *linked* when they share a resource of the
+``id/`` namespace that some article describes (the same fact, event, claim,
+person...) or an outcome their facts bear on (``aia:bearsOn``); a *group* is a
+set of articles linked directly or through others. A group's computed graphs
+are then those of the whole dataset restricted to it, computed from the group's
+articles and the ontology and registry resources they reach, so a build
+remembers them per group and an edit recomputes one group.
+
+Two things are exempt from linking, because every group sees them the same:
+a resource only the registry or ontology describes, and one that every article
+naming it describes identically with a type and labels only (a role such as
+"chief executive officer"). Where the groups would not see the dataset's
+languages as the whole does (the languages the computed lists are written in),
+all articles form one group.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+import pyoxigraph as ox
+
+from aiaccess.namespaces import AIA, ID, ONTOLOGY_GRAPH, RDF, RDFS, REGISTRY_GRAPH, SKOS
+
+_BEARS_ON = ox.NamedNode(AIA + "bearsOn")
+_NAMING = frozenset(ox.NamedNode(p) for p in (RDF + "type", RDFS + "label", SKOS + "prefLabel"))
+_LABELS = frozenset(ox.NamedNode(p) for p in (RDFS + "label", SKOS + "prefLabel"))
+
+Index = dict[ox.NamedNode, list[ox.Quad]]
+"""Subject -> its quads."""
+
+
+@dataclass(frozen=True)
+class Links:
+    """What one article's part says that may link it to other articles (the module's rules).
+
+    Small beside the part, so the build remembers it per part and groups a
+    thousand articles without reading their quads again.
+    """
+
+    named: tuple[str, ...]
+    """The ``id/`` resources the part names, as subject or object."""
+    described: tuple[str, ...]
+    """The ``id/`` resources it describes with more than a type and labels."""
+    naming: dict[str, str]
+    """The other ``id/`` resources it describes (by a type and labels only) -> that description."""
+    outcomes: tuple[str, ...]
+    """What its facts bear on (``aia:bearsOn``), in N-Triples syntax."""
+    languages: tuple[tuple[str, str], ...]
+    """Each label property it uses with a language tag, and the tag."""
+
+    @classmethod
+    def of(cls, quads: Iterable[ox.Quad]) -> Links:
+        """Read what links an article from its part's quads."""
+        named: set[str] = set()
+        other: set[str] = set()
+        naming: dict[str, list[str]] = defaultdict(list)
+        outcomes: set[str] = set()
+        languages: set[tuple[str, str]] = set()
+        for quad in quads:
+            subject, predicate, obj = quad.subject, quad.predicate, quad.object
+            if predicate in _LABELS and isinstance(obj, ox.Literal) and obj.language:
+                languages.add((predicate.value, obj.language))
+            if isinstance(obj, ox.NamedNode) and obj.value.startswith(ID):
+                named.add(obj.value)
+            if predicate == _BEARS_ON:
+                outcomes.add(str(obj))
+            if isinstance(subject, ox.NamedNode) and subject.value.startswith(ID):
+                named.add(subject.value)
+                if predicate in _NAMING:
+                    naming[subject.value].append(f"{predicate} {obj}")
+                else:
+                    other.add(subject.value)
+        return cls(
+            named=tuple(sorted(named)),
+            described=tuple(sorted(other)),
+            naming={s: "\n".join(sorted(d)) for s, d in sorted(naming.items()) if s not in other},
+            outcomes=tuple(sorted(outcomes)),
+            languages=tuple(sorted(languages)),
+        )
+
+    def to_json(self) -> bytes:
+        """Return the links as JSON, to be remembered."""
+        return json.dumps(asdict(self)).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Links:
+        """Read links remembered as JSON."""
+        found = json.loads(data)
+        return cls(
+            named=tuple(found["named"]),
+            described=tuple(found["described"]),
+            naming=found["naming"],
+            outcomes=tuple(found["outcomes"]),
+            languages=tuple((p, lang) for p, lang in found["languages"]),
+        )
+
+
+def independent(articles: dict[str, Links], base: list[ox.Quad]) -> list[list[str]]:
+    """Return the groups of linked articles: slugs in article order, groups by first article.
+
+    >>> def says(*facts: str) -> Links:
+    ...     certainty = ox.NamedNode(AIA + "certainty")
+    ...     reported = ox.NamedNode(AIA + "Reported")
+    ...     return Links.of(ox.Quad(ox.NamedNode(ID + f), certainty, reported) for f in facts)
+    >>> independent({"a": says("x"), "b": says("y"), "c": says("x")}, [])
+    [['a', 'c'], ['b']]
+    """
+    root = {slug: slug for slug in articles}
+
+    def find(slug: str) -> str:
+        while root[slug] != slug:
+            root[slug] = root[root[slug]]
+            slug = root[slug]
+        return slug
+
+    for linked in _linked(articles):
+        first, *rest = linked
+        for other in rest:
+            root[find(other)] = find(first)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for slug in articles:
+        groups[find(slug)].append(slug)
+    found = list(groups.values())
+    if len(found) > 1 and not _same_languages(articles, base, found):
+        return [list(articles)]
+    return found
+
+
+def _linked(articles: dict[str, Links]) -> list[list[str]]:
+    """Return, per linking resource, the articles it links (see the module's rules)."""
+    named: dict[str, set[str]] = defaultdict(set)
+    described: set[str] = set()
+    naming: dict[str, dict[str, str]] = defaultdict(dict)
+    outcomes: dict[str, set[str]] = defaultdict(set)
+    for slug, links in articles.items():
+        for iri in links.named:
+            named[iri].add(slug)
+        described.update(links.described)
+        for iri, description in links.naming.items():
+            naming[iri][slug] = description
+        for outcome in links.outcomes:
+            outcomes[outcome].add(slug)
+    found = [sorted(slugs) for slugs in outcomes.values() if len(slugs) > 1]
+    for iri, slugs in named.items():
+        if len(slugs) < 2 or (iri not in described and iri not in naming):
+            continue
+        if iri not in described and _alike(slugs, naming[iri]):
+            continue
+        found.append(sorted(slugs))
+    return found
+
+
+def _alike(slugs: set[str], descriptions: dict[str, str]) -> bool:
+    """Tell whether every article naming a resource describes it, all in the same words."""
+    return set(descriptions) == slugs and len(set(descriptions.values())) == 1
+
+
+def _same_languages(
+    articles: dict[str, Links], base: list[ox.Quad], groups: list[list[str]]
+) -> bool:
+    """Tell whether each group's labels, with the registry's, use every language the data does."""
+    common = _languages(base)
+    own = {slug: set(links.languages) for slug, links in articles.items()}
+    everything = common.union(*own.values())
+    return all(common.union(*(own[s] for s in group)) == everything for group in groups)
+
+
+def _languages(quads: Iterable[ox.Quad]) -> set[tuple[str, str]]:
+    """Return each label property among ``quads`` with the language tags it is used with."""
+    return {
+        (q.predicate.value, q.object.language)
+        for q in quads
+        if q.predicate in _LABELS and isinstance(q.object, ox.Literal) and q.object.language
+    }
+
+
+def index(quads: Iterable[ox.Quad]) -> Index:
+    """Return the quads by subject (IRIs only)."""
+    found: Index = defaultdict(list)
+    for quad in quads:
+        if isinstance(quad.subject, ox.NamedNode):
+            found[quad.subject].append(quad)
+    return found
+
+
+def reached(quads: list[ox.Quad], by_subject: Index) -> list[ox.Quad]:
+    """Return the quads of ``by_subject`` reachable from the resources ``quads`` name.
+
+    Followed transitively through the objects of the quads found.
+    """
+    todo = [n for q in quads for n in (q.subject, q.object) if isinstance(n, ox.NamedNode)]
+    seen: set[ox.NamedNode] = set()
+    found: list[ox.Quad] = []
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for quad in by_subject.get(node, ()):
+            found.append(quad)
+            if isinstance(quad.object, ox.NamedNode):
+                todo.append(quad.object)
+    return found
+
+
+def context(quads: list[ox.Quad], base: list[ox.Quad], by_subject: Index) -> list[ox.Quad]:
+    """Return what a group's computed graphs need besides its articles' ``quads``.
+
+    The whole ontology graph, and the registry quads the articles reach; the
+    whole base when that part of the registry would not carry every language
+    of the registry's labels.
+    """
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    registry = ox.NamedNode(REGISTRY_GRAPH)
+    found = [q for q in base if q.graph_name == ontology]
+    found += [q for q in reached(quads, by_subject) if q.graph_name == registry]
+    in_registry = [q for q in base if q.graph_name == registry]
+    if _languages(q for q in found if q.graph_name == registry) != _languages(in_registry):
+        return base
+    return found
