@@ -305,6 +305,30 @@ def budget_skip(done: list[Size], count: int, left: float) -> Skipped | None:
     )
 
 
+def memory_skip(done: list[Size], count: int) -> Skipped | None:
+    """Return why size ``count`` is skipped when its build would not fit in memory.
+
+    The last size's peak tree memory is scaled linearly in the number of
+    articles (the build holds every quad) and compared with 80 % of the
+    memory now available: a build that does not fit would push the machine,
+    shared with others, into running out of memory.
+    """
+    last = next((s for s in reversed(done) if s.label[0].isdigit() and s.run("build")), None)
+    if last is None:
+        return None
+    build = last.run("build")
+    assert build is not None
+    projected = build.tree_mb * count / last.articles
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    available = int(next(ln.split()[1] for ln in meminfo if ln.startswith("MemAvailable"))) / 1024
+    if projected <= 0.8 * available:
+        return None
+    return Skipped(
+        f"projected peak memory {projected / 1024:,.1f} GB ({build.tree_mb:,.0f} MB at "
+        f"{last.label}, scaled linearly) > 80 % of the {available / 1024:,.1f} GB available"
+    )
+
+
 def machine() -> list[str]:
     """Describe the machine, the software and the commit measured."""
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
@@ -690,7 +714,7 @@ def main() -> int:
         print(f"shipped done ({time.perf_counter() - began:.0f} s)", flush=True)
         for count in sorted(options.sizes):
             left = options.budget * 60 - (time.perf_counter() - began)
-            skip = budget_skip(sizes, count, left)
+            skip = memory_skip(sizes, count) or budget_skip(sizes, count, left)
             if skip is not None:
                 sizes.append(Size(f"{count:,}", count, runs={"build": skip}))
                 continue

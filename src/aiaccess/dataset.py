@@ -130,7 +130,8 @@ def _groups(base: list[ox.Quad], base_data: bytes, parts: list[Part]) -> list[Gr
     digests, so an edit computes again only the edited article's group.
     """
     by_slug = {part.source.slug: part for part in parts}
-    slugs = groups.independent({slug: part.quads for slug, part in by_slug.items()}, base) or [[]]
+    links = {slug: _links(part) for slug, part in by_slug.items()}
+    slugs = groups.independent(links, base) or [[]]
     salt = memo.key(base_data)
     names = [
         memo.key(salt, *(f"{slug}\0{by_slug[slug].digest}" for slug in group)) for group in slugs
@@ -146,6 +147,20 @@ def _groups(base: list[ox.Quad], base_data: bytes, parts: list[Part]) -> list[Gr
         chunk = data[index] or b""
         result.append(Group(group, _parse(chunk), chunk, names[index]))
     return result
+
+
+def _links(part: Part) -> groups.Links:
+    """Return what may link an article to others: remembered under its part's digest, or read."""
+    name = memo.key(part.digest) + ".json"
+    remembered = memo.get("links", name)
+    if remembered is not None:
+        try:
+            return groups.Links.from_json(remembered)
+        except (ValueError, KeyError, TypeError):
+            pass
+    links = groups.Links.of(part.quads)
+    memo.put("links", name, links.to_json())
+    return links
 
 
 def _derived_all(base: list[ox.Quad], jobs: list[list[Part]]) -> Iterator[bytes]:

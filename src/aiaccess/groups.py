@@ -20,8 +20,10 @@ all articles form one group.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
 
@@ -35,18 +37,82 @@ Index = dict[ox.NamedNode, list[ox.Quad]]
 """Subject -> its quads."""
 
 
-def independent(articles: dict[str, list[ox.Quad]], base: list[ox.Quad]) -> list[list[str]]:
+@dataclass(frozen=True)
+class Links:
+    """What one article's part says that may link it to other articles (the module's rules).
+
+    Small beside the part, so the build remembers it per part and groups a
+    thousand articles without reading their quads again.
+    """
+
+    named: tuple[str, ...]
+    """The ``id/`` resources the part names, as subject or object."""
+    described: tuple[str, ...]
+    """The ``id/`` resources it describes with more than a type and labels."""
+    naming: dict[str, str]
+    """The other ``id/`` resources it describes (by a type and labels only) -> that description."""
+    outcomes: tuple[str, ...]
+    """What its facts bear on (``aia:bearsOn``), in N-Triples syntax."""
+    languages: tuple[tuple[str, str], ...]
+    """Each label property it uses with a language tag, and the tag."""
+
+    @classmethod
+    def of(cls, quads: Iterable[ox.Quad]) -> Links:
+        """Read what links an article from its part's quads."""
+        named: set[str] = set()
+        other: set[str] = set()
+        naming: dict[str, list[str]] = defaultdict(list)
+        outcomes: set[str] = set()
+        languages: set[tuple[str, str]] = set()
+        for quad in quads:
+            subject, predicate, obj = quad.subject, quad.predicate, quad.object
+            if predicate in _LABELS and isinstance(obj, ox.Literal) and obj.language:
+                languages.add((predicate.value, obj.language))
+            if isinstance(obj, ox.NamedNode) and obj.value.startswith(ID):
+                named.add(obj.value)
+            if predicate == _BEARS_ON:
+                outcomes.add(str(obj))
+            if isinstance(subject, ox.NamedNode) and subject.value.startswith(ID):
+                named.add(subject.value)
+                if predicate in _NAMING:
+                    naming[subject.value].append(f"{predicate} {obj}")
+                else:
+                    other.add(subject.value)
+        return cls(
+            named=tuple(sorted(named)),
+            described=tuple(sorted(other)),
+            naming={s: "\n".join(sorted(d)) for s, d in sorted(naming.items()) if s not in other},
+            outcomes=tuple(sorted(outcomes)),
+            languages=tuple(sorted(languages)),
+        )
+
+    def to_json(self) -> bytes:
+        """Return the links as JSON, to be remembered."""
+        return json.dumps(asdict(self)).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Links:
+        """Read links remembered as JSON."""
+        found = json.loads(data)
+        return cls(
+            named=tuple(found["named"]),
+            described=tuple(found["described"]),
+            naming=found["naming"],
+            outcomes=tuple(found["outcomes"]),
+            languages=tuple((p, lang) for p, lang in found["languages"]),
+        )
+
+
+def independent(articles: dict[str, Links], base: list[ox.Quad]) -> list[list[str]]:
     """Return the groups of linked articles: slugs in article order, groups by first article.
 
-    >>> def says(slug: str, *facts: str) -> list[ox.Quad]:
-    ...     graph = ox.NamedNode("urn:graph:" + slug)
+    >>> def says(*facts: str) -> Links:
     ...     certainty = ox.NamedNode(AIA + "certainty")
     ...     reported = ox.NamedNode(AIA + "Reported")
-    ...     return [ox.Quad(ox.NamedNode(ID + f), certainty, reported, graph) for f in facts]
-    >>> independent({"a": says("a", "x"), "b": says("b", "y"), "c": says("c", "x")}, [])
+    ...     return Links.of(ox.Quad(ox.NamedNode(ID + f), certainty, reported) for f in facts)
+    >>> independent({"a": says("x"), "b": says("y"), "c": says("x")}, [])
     [['a', 'c'], ['b']]
     """
-    links = _links(articles)
     root = {slug: slug for slug in articles}
 
     def find(slug: str) -> str:
@@ -55,7 +121,7 @@ def independent(articles: dict[str, list[ox.Quad]], base: list[ox.Quad]) -> list
             slug = root[slug]
         return slug
 
-    for linked in links:
+    for linked in _linked(articles):
         first, *rest = linked
         for other in rest:
             root[find(other)] = find(first)
@@ -68,68 +134,49 @@ def independent(articles: dict[str, list[ox.Quad]], base: list[ox.Quad]) -> list
     return found
 
 
-def _links(articles: dict[str, list[ox.Quad]]) -> list[list[str]]:
+def _linked(articles: dict[str, Links]) -> list[list[str]]:
     """Return, per linking resource, the articles it links (see the module's rules)."""
-    naming: dict[ox.NamedNode, dict[str, set[tuple[object, object]]]] = defaultdict(
-        lambda: defaultdict(set)
-    )
-    other: dict[ox.NamedNode, set[str]] = defaultdict(set)
-    named: dict[ox.NamedNode, set[str]] = defaultdict(set)
-    outcomes: dict[object, set[str]] = defaultdict(set)
-    for slug, quads in articles.items():
-        for quad in quads:
-            subject, obj = quad.subject, quad.object
-            if isinstance(subject, ox.NamedNode) and subject.value.startswith(ID):
-                named[subject].add(slug)
-                if quad.predicate in _NAMING:
-                    naming[subject][slug].add((quad.predicate, obj))
-                else:
-                    other[subject].add(slug)
-            if isinstance(obj, ox.NamedNode) and obj.value.startswith(ID):
-                named[obj].add(slug)
-            if quad.predicate == _BEARS_ON:
-                outcomes[obj].add(slug)
-    links = [sorted(slugs) for slugs in outcomes.values() if len(slugs) > 1]
-    for resource, slugs in named.items():
-        describing = other.get(resource, set()) | set(naming.get(resource, {}))
-        if len(slugs) < 2 or not describing:
+    named: dict[str, set[str]] = defaultdict(set)
+    described: set[str] = set()
+    naming: dict[str, dict[str, str]] = defaultdict(dict)
+    outcomes: dict[str, set[str]] = defaultdict(set)
+    for slug, links in articles.items():
+        for iri in links.named:
+            named[iri].add(slug)
+        described.update(links.described)
+        for iri, description in links.naming.items():
+            naming[iri][slug] = description
+        for outcome in links.outcomes:
+            outcomes[outcome].add(slug)
+    found = [sorted(slugs) for slugs in outcomes.values() if len(slugs) > 1]
+    for iri, slugs in named.items():
+        if len(slugs) < 2 or (iri not in described and iri not in naming):
             continue
-        if _exempt(resource, slugs, other, naming):
+        if iri not in described and _alike(slugs, naming[iri]):
             continue
-        links.append(sorted(slugs))
-    return links
+        found.append(sorted(slugs))
+    return found
 
 
-def _exempt(
-    resource: ox.NamedNode,
-    slugs: set[str],
-    other: dict[ox.NamedNode, set[str]],
-    naming: dict[ox.NamedNode, dict[str, set[tuple[object, object]]]],
-) -> bool:
-    """Tell whether every article naming ``resource`` describes it alike, by type and labels."""
-    if resource in other:
-        return False
-    descriptions = naming.get(resource, {})
-    if set(descriptions) != slugs:
-        return False
-    first, *rest = descriptions.values()
-    return all(description == first for description in rest)
+def _alike(slugs: set[str], descriptions: dict[str, str]) -> bool:
+    """Tell whether every article naming a resource describes it, all in the same words."""
+    return set(descriptions) == slugs and len(set(descriptions.values())) == 1
 
 
 def _same_languages(
-    articles: dict[str, list[ox.Quad]], base: list[ox.Quad], groups: list[list[str]]
+    articles: dict[str, Links], base: list[ox.Quad], groups: list[list[str]]
 ) -> bool:
     """Tell whether each group's labels, with the registry's, use every language the data does."""
     common = _languages(base)
-    own = {slug: _languages(quads) for slug, quads in articles.items()}
+    own = {slug: set(links.languages) for slug, links in articles.items()}
     everything = common.union(*own.values())
     return all(common.union(*(own[s] for s in group)) == everything for group in groups)
 
 
-def _languages(quads: Iterable[ox.Quad]) -> set[tuple[ox.NamedNode, str]]:
+def _languages(quads: Iterable[ox.Quad]) -> set[tuple[str, str]]:
     """Return each label property among ``quads`` with the language tags it is used with."""
     return {
-        (q.predicate, q.object.language)
+        (q.predicate.value, q.object.language)
         for q in quads
         if q.predicate in _LABELS and isinstance(q.object, ox.Literal) and q.object.language
     }

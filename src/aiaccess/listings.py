@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from aiaccess.aspects import ASPECTS, Aspect, value_of, words
+from aiaccess.aspects import ASPECTS, Aspect, Value, value_of, words
 from aiaccess.namespaces import AIA, DCTERMS, SCHEMA
 from aiaccess.naming import Names
 from aiaccess.statements import Statement
@@ -52,10 +52,11 @@ def listing_quads(
     picks one listing per fact by language alone, without asking whether another
     listing exists (which costs more than the rest of the query).
     """
-    english = _items(said, names, "en")
+    values = _values(said)
+    english = _items(values, names, "en")
     quads: list[ox.Quad] = []
     for lang in names.languages:
-        items = english if lang == "en" else _items(said, names, lang)
+        items = english if lang == "en" else _items(values, names, lang)
         own = lang == "en" or items != english
         listing = ox.NamedNode(f"{comparison.value}/{lang if own else 'en'}")
         if own:
@@ -83,35 +84,37 @@ def languages_quads(names: Names, graph: ox.NamedNode) -> list[ox.Quad]:
     return [ox.Quad(graph, language, ox.Literal(lang), graph) for lang in names.languages]
 
 
-def _items(said: list[Statement], names: Names, lang: str) -> Items:
-    """Return each listed aspect's values, all sources' and each source's, in ``lang``."""
-    items: Items = {}
+Values = list[tuple[Aspect, list[tuple[str, Value]], Value | None]]
+"""Per listed aspect: each stating source's language and value, and all sources' merged value."""
+
+
+def _values(said: list[Statement]) -> Values:
+    """Return the values of each listed aspect, found once for every language's listing.
+
+    The merged value is None for amounts (listed per source) and when no source
+    states the aspect.
+    """
+    found: Values = []
     for aspect in (*ASPECTS, UNIT):
         if aspect.name in LISTS:
-            own = _own(aspect, said, names, lang)
-            items[aspect.name] = (_every(aspect, said, own, names, lang), _attributed(own))
+            pairs = [(s, v) for s in said if (v := value_of(aspect, (s,))) is not None]
+            stating = tuple(s for s, _ in pairs)
+            merged = value_of(aspect, stating) if stating and aspect.kind != "amounts" else None
+            found.append((aspect, [(s.language, v) for s, v in pairs], merged))
+    return found
+
+
+def _items(values: Values, names: Names, lang: str) -> Items:
+    """Return each listed aspect's values, all sources' and each source's, in ``lang``."""
+    items: Items = {}
+    for aspect, stated, merged in values:
+        own = sorted((language, words(aspect, value, names, lang)) for language, value in stated)
+        if merged is None:
+            every = "; ".join(sorted({text for _, text in own}))
+        else:
+            every = words(aspect, merged, names, lang)
+        items[aspect.name] = (every, _attributed(own))
     return items
-
-
-def _own(aspect: Aspect, said: list[Statement], names: Names, lang: str) -> list[tuple[str, str]]:
-    """Return (language, value in words) of each source stating the aspect, by language."""
-    found = []
-    for statement in said:
-        value = value_of(aspect, (statement,))
-        if value is not None:
-            found.append((statement.language, words(aspect, value, names, lang)))
-    return sorted(found)
-
-
-def _every(
-    aspect: Aspect, said: list[Statement], own: list[tuple[str, str]], names: Names, lang: str
-) -> str:
-    """Return the values of all sources together, in words, each once, sorted."""
-    stating = tuple(s for s in said if value_of(aspect, (s,)) is not None)
-    merged = value_of(aspect, stating) if stating and aspect.kind != "amounts" else None
-    if merged is None:
-        return "; ".join(sorted({text for _, text in own}))
-    return words(aspect, merged, names, lang)
 
 
 def _attributed(own: list[tuple[str, str]]) -> str:

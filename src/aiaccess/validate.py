@@ -205,19 +205,22 @@ def _named_units(data: Assembled, shapes: str) -> list[Unit]:
     for slug, quads in data.articles.items():
         gather = functools.partial(_with_context, quads, index)
         named.append(("article-" + memo.key(shapes, base, articles[slug]), gather))
-    for slugs, derived in _derived_groups(data):
+    for slugs, derived, digest in _derived_groups(data):
         if derived:
-            name = memo.key(shapes, base, _digest(derived), *(articles[s] for s in slugs))
+            name = memo.key(shapes, base, digest, *(articles[s] for s in slugs))
             gather = functools.partial(_derived_unit, data, slugs, derived)
             named.append(("derived-" + name, gather))
     return named
 
 
-def _derived_groups(data: Assembled) -> list[tuple[list[str], list[ox.Quad]]]:
-    """Return each group's articles and derived quads; all articles as one if not grouped."""
+def _derived_groups(data: Assembled) -> list[tuple[list[str], list[ox.Quad], str]]:
+    """Return each group's articles, derived quads and their SHA-256.
+
+    All articles form one group when the data was not grouped.
+    """
     if data.groups:
-        return [(group.slugs, group.derived) for group in data.groups]
-    return [(list(data.articles), data.derived)]
+        return [(g.slugs, g.derived, hashlib.sha256(g.data).hexdigest()) for g in data.groups]
+    return [(list(data.articles), data.derived, _digest(data.derived))]
 
 
 def _digest(quads: list[ox.Quad]) -> str:
@@ -296,7 +299,7 @@ def units(data: Assembled) -> list[list[ox.Quad]]:
     """
     index = groups.index(data.base)
     own = [_with_context(quads, index) for quads in data.articles.values()]
-    derived = [_derived_unit(data, slugs, quads) for slugs, quads in _derived_groups(data)]
+    derived = [_derived_unit(data, slugs, quads) for slugs, quads, _ in _derived_groups(data)]
     return [data.base, *own, *(unit for unit in derived if unit)]
 
 

@@ -57,9 +57,8 @@ def describe(data: Assembled, base: str = BASE) -> list[ox.Triple]:
     :param base: where the dataset is published; the server passes its own URL.
     """
     dataset = ox.NamedNode(DATASET_IRI)
-    counts = Counter(
-        q.graph_name.value for q in data.quads if isinstance(q.graph_name, ox.NamedNode)
-    )
+    by_graph = Counter(q.graph_name for q in data.quads)
+    counts = {g.value: n for g, n in by_graph.items() if isinstance(g, ox.NamedNode)}
     triples = _head(dataset, base, sum(counts.values()), len(_entities(data.quads)))
     sources = {source.graph.value: source for source in data.sources}
     for graph, count in sorted(counts.items()):
@@ -70,12 +69,9 @@ def describe(data: Assembled, base: str = BASE) -> list[ox.Triple]:
 
 
 def _entities(quads: Iterable[ox.Quad]) -> set[ox.NamedNode]:
-    """Return the distinct subjects in the id/ namespace."""
-    return {
-        q.subject
-        for q in quads
-        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(ID)
-    }
+    """Return the distinct subjects in the id/ namespace (each quad's subject read once)."""
+    subjects = {q.subject for q in quads}
+    return {s for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(ID)}
 
 
 def _head(dataset: ox.NamedNode, base: str, triples: int, entities: int) -> list[ox.Triple]:
