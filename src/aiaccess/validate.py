@@ -286,8 +286,14 @@ def reference(data: Assembled, resources: Resources) -> list[Violation]:
     triples = {q.triple for q in data.quads}
     payload = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     graph = rdflib.Graph().parse(data=payload, format="nt")
+    # inplace: the graph was made here for this run, so pySHACL need not copy it first.
     _, results, _ = pyshacl_validate(
-        graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        graph,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        inplace=True,
     )
     assert isinstance(results, rdflib.Graph)
     return _with_files(_findings(results), data)

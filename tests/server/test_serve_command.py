@@ -234,12 +234,17 @@ def front_ends_answering(url: str, expected: set[int], tries: int = 400) -> set[
 
 
 def test_two_front_ends_share_the_port_and_stop_together_under_load() -> None:
-    with serve("--front-ends", "2", "--workers", "2") as (process, url):
+    budget = ("--client-budget", "0.000002")  # each front end keeps half, for one query
+    with serve("--front-ends", "2", "--workers", "2", *budget) as (process, url):
         front_ends = children(process.pid)
         workers = [pid for front_end in front_ends for pid in children(front_end)]
         assert len(front_ends) == 2 and len(workers) == 2  # one query worker each
         assert front_ends_answering(url, set(front_ends)) == set(front_ends)
         first, *rest = exchange(url, [h2c_post(url, H2C_QUERY), H2C_QUERY])  # same uvicorn setup
+        proxied = {"x-forwarded-for": "192.0.2.7"}
+        asks = [url + "sparql?query=" + f"ASK {{ FILTER({n} = {n}) }}" for n in range(6)]
+        statuses = [httpx.get(ask, headers=proxied).status_code for ask in asks]
+        assert 1 <= statuses.count(200) <= 2 and statuses.count(429) == 6 - statuses.count(200)
         assert first.endswith(b"\r\n\r\nx\r\nh2c\r\n") and len(rest) == 1
         out, err, answers = stop_under_load(process, url)
     assert process.returncode == 0 and out.strip().endswith("Stopped.")
@@ -247,8 +252,8 @@ def test_two_front_ends_share_the_port_and_stop_together_under_load() -> None:
     assert len(answers) >= 50 and set(answers) <= {"200", "503", "closed"}
     for pid in front_ends:
         assert (
-            "queue 32 queries / 30 s; client budget 30 s per client per minute (loopback exempt); "
-            f"1 workers; front end {pid}, one of 2 (its share above)"
+            "queue 32 queries / 30 s; client budget 1e-06 s per client per minute "
+            f"(loopback exempt); 1 workers; front end {pid}, one of 2 (its share above)"
         ) in err
 
 
