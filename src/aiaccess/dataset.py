@@ -165,12 +165,12 @@ def _links(part: Part) -> groups.Links:
 
 def _derived_all(base: list[ox.Quad], jobs: list[list[Part]]) -> Iterator[bytes]:
     """Compute the graphs of each group in ``jobs``: in forked worker processes when many."""
-    by_subject = groups.index(base)
+    prepared = groups.Base.of(base)
     workers = min(os.cpu_count() or 1, len(jobs))
     if workers < 2 or len(jobs) < PARALLEL_FROM or os.name != "posix":
-        yield from (_derived(base, by_subject, job) for job in jobs)
+        yield from (_derived(prepared, job) for job in jobs)
         return
-    _FORKED[:] = [(base, by_subject, jobs)]
+    _FORKED[:] = [(prepared, jobs)]
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, context) as pool:
@@ -179,17 +179,17 @@ def _derived_all(base: list[ox.Quad], jobs: list[list[Part]]) -> Iterator[bytes]
         _FORKED.clear()
 
 
-_FORKED: list[tuple[list[ox.Quad], groups.Index, list[list[Part]]]] = []
-"""What forked workers computing groups share: the base, indexed, and the groups' parts."""
+_FORKED: list[tuple[groups.Base, list[list[Part]]]] = []
+"""What forked workers computing groups share: the base, prepared, and the groups' parts."""
 
 
 def _derived_forked(index: int) -> bytes:
     """Compute one group's graphs in a forked worker."""
-    base, by_subject, jobs = _FORKED[0]
-    return _derived(base, by_subject, jobs[index])
+    prepared, jobs = _FORKED[0]
+    return _derived(prepared, jobs[index])
 
 
-def _derived(base: list[ox.Quad], by_subject: groups.Index, parts: list[Part]) -> bytes:
+def _derived(base: groups.Base, parts: list[Part]) -> bytes:
     """Return the N-Quads of the graphs :data:`DATASET_STEPS` compute from a group's ``parts``.
 
     The steps read the group's articles and the ontology and registry quads they
@@ -197,7 +197,7 @@ def _derived(base: list[ox.Quad], by_subject: groups.Index, parts: list[Part]) -
     in it.
     """
     quads = [quad for part in parts for quad in part.quads]
-    chunks = [_nquads(groups.context(quads, base, by_subject)), *(part.data for part in parts)]
+    chunks = [_nquads(groups.context(quads, base)), *(part.data for part in parts)]
     derived = b""
     for step in DATASET_STEPS:
         derived = _merged([derived, _nquads(step(_parse(_merged([*chunks, derived]))))])

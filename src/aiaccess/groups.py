@@ -211,18 +211,39 @@ def reached(quads: list[ox.Quad], by_subject: Index) -> list[ox.Quad]:
     return found
 
 
-def context(quads: list[ox.Quad], base: list[ox.Quad], by_subject: Index) -> list[ox.Quad]:
+@dataclass(frozen=True)
+class Base:
+    """The ontology and registry graphs, prepared once for every group's :func:`context`."""
+
+    quads: list[ox.Quad]
+    by_subject: Index
+    ontology: list[ox.Quad]
+    languages: set[tuple[str, str]]
+    """The label languages of the registry graph."""
+
+    @classmethod
+    def of(cls, quads: list[ox.Quad]) -> Base:
+        """Index the base quads and set the ontology graph and the registry's languages aside."""
+        ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+        registry = ox.NamedNode(REGISTRY_GRAPH)
+        named = [(q, q.graph_name) for q in quads]
+        return cls(
+            quads,
+            index(quads),
+            [q for q, graph in named if graph == ontology],
+            _languages(q for q, graph in named if graph == registry),
+        )
+
+
+def context(quads: list[ox.Quad], base: Base) -> list[ox.Quad]:
     """Return what a group's computed graphs need besides its articles' ``quads``.
 
     The whole ontology graph, and the registry quads the articles reach; the
     whole base when that part of the registry would not carry every language
     of the registry's labels.
     """
-    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
     registry = ox.NamedNode(REGISTRY_GRAPH)
-    found = [q for q in base if q.graph_name == ontology]
-    found += [q for q in reached(quads, by_subject) if q.graph_name == registry]
-    in_registry = [q for q in base if q.graph_name == registry]
-    if _languages(q for q in found if q.graph_name == registry) != _languages(in_registry):
-        return base
-    return found
+    reach = [q for q in reached(quads, base.by_subject) if q.graph_name == registry]
+    if _languages(reach) != base.languages:
+        return base.quads
+    return base.ontology + reach

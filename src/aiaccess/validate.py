@@ -212,7 +212,7 @@ def _named_units(data: Assembled, shapes: str) -> list[Unit]:
     for slugs, derived, digest in _derived_groups(data):
         if derived:
             name = memo.key(shapes, base, digest, *(articles[s] for s in slugs))
-            gather = functools.partial(_derived_unit, data, slugs, derived)
+            gather = functools.partial(_derived_unit, data, slugs, derived, index)
             named.append(("derived-" + name, gather))
     return named
 
@@ -232,15 +232,19 @@ def _digest(quads: list[ox.Quad]) -> str:
     return hashlib.sha256(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").hexdigest()
 
 
-def _derived_unit(data: Assembled, slugs: list[str], derived: list[ox.Quad]) -> list[ox.Quad]:
+def _derived_unit(
+    data: Assembled, slugs: list[str], derived: list[ox.Quad], index: groups.Index
+) -> list[ox.Quad]:
     """Return a group's derived graphs with every quad they reach, in the base or its articles.
 
     Derived resources have subjects of their own (no article or registry
     resource gains a property there), but they point at facts, evidence and
-    articles whose shapes need those resources' statements.
+    articles whose shapes need those resources' statements. ``index`` is the
+    base's, shared by every group.
     """
-    everything = data.base + [q for slug in slugs for q in data.articles[slug]]
-    return _with_context(derived, groups.index(everything))
+    own = groups.index(q for slug in slugs for q in data.articles[slug])
+    merged = {**index, **{s: [*index.get(s, ()), *quads] for s, quads in own.items()}}
+    return _with_context(derived, merged)
 
 
 def _dataset_findings(data: Assembled, resources: Resources) -> tuple[set[Finding], int]:
@@ -309,7 +313,7 @@ def units(data: Assembled) -> list[list[ox.Quad]]:
     """
     index = groups.index(data.base)
     own = [_with_context(quads, index) for quads in data.articles.values()]
-    derived = [_derived_unit(data, slugs, quads) for slugs, quads, _ in _derived_groups(data)]
+    derived = [_derived_unit(data, s, quads, index) for s, quads, _ in _derived_groups(data)]
     return [data.base, *own, *(unit for unit in derived if unit)]
 
 
