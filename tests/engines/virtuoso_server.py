@@ -2,8 +2,10 @@
 
 The test copies the packaged ``virtuoso.ini`` and changes only what
 docs/engines.md lists: both ports bound to 127.0.0.1, the database files in a
-temporary folder that ``DirsAllowed`` includes, and ``[Zero Config] ServerName``
-commented out. Then it runs ``virtuoso-t +foreground +configfile FILE``.
+temporary folder that ``DirsAllowed`` includes, ``[Zero Config] ServerName``
+commented out, and ``VADInstallDir`` emptied (a fresh database then gets no
+Conductor admin pages, which the tests never use: about 2 s less to start).
+Then it runs ``virtuoso-t +foreground +configfile FILE``.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ def configure(template: str, data: Path, sql_port: int, http_port: int) -> str:
         ("Parameters", "ServerPort"): f"{LOOPBACK}:{sql_port}",
         ("HTTPServer", "ServerPort"): f"{LOOPBACK}:{http_port}",
         ("URIQA", "DefaultHost"): f"{LOOPBACK}:{http_port}",
+        ("Parameters", "VADInstallDir"): "",
     }
     section, lines = "", []
     for line in template.replace(PACKAGED_DB, str(data)).splitlines():
