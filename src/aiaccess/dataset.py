@@ -43,7 +43,7 @@ the previous steps' output: the temporal network's derived dates (graph/temporal
 the comparison of sources (graph/comparison)."""
 
 PARALLEL_FROM = 16
-"""Fewer articles to compute than this are computed in this process: workers cost a start."""
+"""Fewer articles, groups or validation units than this are done here: workers cost a start."""
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from aiaccess import checks, groups, memo
-from aiaccess.dataset import Assembled, assemble
+from aiaccess.dataset import PARALLEL_FROM, Assembled, assemble
 from aiaccess.resources import Resources, default_resources
 from aiaccess.turtle import parse_file
 
@@ -153,14 +153,18 @@ def _shacl_findings(data: Assembled, resources: Resources) -> set[Finding]:
 
 
 def _checked(program: Any, todo: list[Unit]) -> Iterator[list[Finding]]:
-    """Yield each unit's findings: in forked worker processes when there are several.
+    """Yield each unit's findings: in forked worker processes when there are many.
+
+    A few units (the shipped data's seven, a rebuild's two) are checked here:
+    starting workers would cost more than they save.
 
     The last unit (the derived graphs' when there are some) is the largest, so
     it is started first. The workers are forked, not spawned: they inherit the
     compiled shapes and the data, and nothing but the findings is sent back.
     """
     workers = min(os.cpu_count() or 1, len(todo))
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    if workers < 2 or len(todo) < PARALLEL_FROM or not forking:
         yield from (_unit_findings(program, *unit) for unit in todo)
         return
     _FORKED[:] = [(program, todo)]
