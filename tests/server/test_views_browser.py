@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote, urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from aiaccess.catalog import catalog
 from aiaccess.server import html
@@ -30,12 +30,21 @@ VIEW = "document.querySelector('.aia-view')?.aiaView"
 """What the drawn view keeps for inspection: its kind, and its items, edges or chart."""
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh English-language tab, 1280 px wide, recording requests and policy violations."""
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def tab(browser: Browser) -> Iterator[Page]:
+    """An English-language tab, 1280 px wide, recording requests and policy violations."""
+    context = browser.new_context(locale="en-US", viewport=VIEWPORT)
     yield chromium.new_tab(context)
     context.close()
+
+
+@pytest.fixture
+def page(tab: Page, live: str) -> Page:
+    """The module's tab, as a new one would be (see ``test_browser.reset``)."""
+    return chromium.reset(tab, live, VIEWPORT)
 
 
 def shot(page: Page, name: str, full_page: bool = True) -> None:

@@ -5,19 +5,8 @@ free port), reports the URL, and serves until Ctrl-C or SIGTERM, then stops
 the workers and returns normally. :func:`running` serves in a background
 thread for tests and benchmarks.
 
-**Several front ends** (``--front-ends N``). One Python process answers at most
-about 9 000 cached requests a second on a 2-core machine (the event loop and the
-HTTP parsing are the cost, not the cache), so N processes may serve the one
-socket. gunicorn's arbiter, a maintained pre-fork process manager, is handed the
-socket already bound, forks the front ends once this process has imported
-everything (a fork starts in milliseconds, a fresh interpreter takes half a
-second), replaces one that dies, and on SIGTERM or SIGINT stops them all within
-:data:`SHUTDOWN_SECONDS` and exits 0. Each front end is a uvicorn server
-(:class:`FrontEnd`, the ``uvicorn-worker`` package's gunicorn worker, with the
-settings :func:`server` uses) running an application of its own: its own answer
-cache and its share of the query workers, queue, client budgets and cache bytes
-(:meth:`.Settings.share`). The dataset is loaded once, here, before the fork, so
-the front ends start at once and share its memory until they write to it.
+With ``--front-ends N`` (more than one), :mod:`aiaccess.server.frontends` runs N
+front-end processes on the bound socket, under gunicorn (imported only then).
 
 HTTP/1.1 is read by uvicorn's ``zttp`` protocol (falling back to ``h11``), never
 by ``httptools``: a request that offers ``Upgrade: h2c``, as Java's HttpClient
@@ -38,20 +27,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from types import FrameType
-from typing import Any, ClassVar
+from typing import Any
 
-import gunicorn.arbiter
 import uvicorn
-from gunicorn.app.base import BaseApplication
 from starlette.applications import Starlette
 from uvicorn.config import LOGGING_CONFIG
-from uvicorn_worker import UvicornWorker
 
 from aiaccess.errors import AiaccessError
 from aiaccess.server.app import create_app
-from aiaccess.server.pool import STARTUP_SECONDS
 from aiaccess.server.settings import Settings
-from aiaccess.server.snapshot import Snapshot, load
+from aiaccess.server.snapshot import load
 
 SHUTDOWN_SECONDS = 5
 """How long requests in progress may take to finish once a stop is asked."""
@@ -110,66 +95,11 @@ def server(app: Starlette, access_log: bool = False) -> uvicorn.Server:
     config = uvicorn.Config(
         app, log_level=None, log_config=log_config(access_log), access_log=access_log, **PROTOCOL
     )
-    logging.getLogger("uvicorn.error").addFilter(_quiet_upgrades)
+    logging.getLogger("uvicorn.error").addFilter(quiet_upgrades)
     return uvicorn.Server(config)
 
 
-class FrontEnd(UvicornWorker):  # type: ignore[misc]  # gunicorn has no type hints
-    """One of several front-end processes: a uvicorn server set up as :func:`server` does."""
-
-    CONFIG_KWARGS: ClassVar[dict[str, Any]] = {"loop": "auto", **PROTOCOL}
-
-
-class Arbiter(gunicorn.arbiter.Arbiter):  # type: ignore[misc]
-    """gunicorn's arbiter, stopping gracefully on SIGINT (Ctrl-C) as on SIGTERM.
-
-    (gunicorn's own SIGINT sends the front ends SIGQUIT, which the uvicorn worker
-    does not act on: they would be killed after the grace period.)
-    """
-
-    def handle_int(self) -> None:
-        """Stop as on SIGTERM: the front ends finish their requests and stop their workers."""
-        self.handle_term()
-
-
-class FrontEnds(BaseApplication):  # type: ignore[misc]
-    """gunicorn's arbiter over ``settings.front_ends`` front ends sharing the socket ``fd``,
-    each serving ``snapshot``."""
-
-    def __init__(self, settings: Settings, snapshot: Snapshot, fd: int, access_log: bool) -> None:
-        self.settings = settings
-        self.snapshot = snapshot
-        self.fd = fd
-        self.access_log = access_log
-        super().__init__()
-
-    def load_config(self) -> None:
-        """Set gunicorn's options: the inherited socket, the front ends, quiet logs."""
-        options = {
-            "bind": [f"fd://{self.fd}"],
-            "workers": self.settings.front_ends,
-            "worker_class": f"{__name__}.{FrontEnd.__qualname__}",
-            "graceful_timeout": SHUTDOWN_SECONDS,
-            "timeout": int(STARTUP_SECONDS),  # a front end whose loop stalls so long is replaced
-            "keepalive": 5,  # uvicorn's own default, as with one front end
-            "loglevel": "warning",
-            "accesslog": "-" if self.access_log else None,
-            "control_socket_disable": True,
-        }
-        for key, value in options.items():
-            self.cfg.set(key, value)
-
-    def run(self) -> None:
-        """Run the arbiter until it is stopped (it then exits by ``SystemExit``)."""
-        Arbiter(self).run()
-
-    def load(self) -> Starlette:
-        """Make one front end's application (in the front end, after the fork)."""
-        logging.getLogger("uvicorn.error").addFilter(_quiet_upgrades)
-        return create_app(self.settings.share(), self.snapshot)
-
-
-def _quiet_upgrades(record: logging.LogRecord) -> bool:
+def quiet_upgrades(record: logging.LogRecord) -> bool:
     """Drop uvicorn's warnings about an ``Upgrade`` offer: ignoring it is correct, not news."""
     return not str(record.msg).startswith(_IGNORED_UPGRADE)
 
@@ -212,7 +142,9 @@ def serve(
     announce = f"Serving aiaccess at {url} (SPARQL endpoint {url}sparql); press Ctrl-C to stop"
     if settings.front_ends > 1:
         report(announce)
-        _arbitrate(FrontEnds(settings, snapshot, sock.detach(), access_log))
+        from aiaccess.server import frontends  # gunicorn is imported only for several
+
+        frontends.serve(settings, snapshot, sock.detach(), access_log)
     else:
         app = create_app(settings, snapshot)
         report(announce)
@@ -220,18 +152,6 @@ def serve(
             server(app, access_log).run(sockets=[sock])
         sock.close()
     report("Stopped.")
-
-
-def _arbitrate(front_ends: FrontEnds) -> None:
-    """Run gunicorn's arbiter until it stops; its ``sys.exit(0)`` after a stop is a return.
-
-    :raises SystemExit: with gunicorn's status if a front end could not start.
-    """
-    try:
-        front_ends.run()
-    except SystemExit as stop:
-        if stop.code:
-            raise
 
 
 def _log_to_stderr() -> None:
