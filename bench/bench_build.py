@@ -29,6 +29,7 @@ its load and the package versions, to ``bench/RESULTS.md`` and
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import math
 import os
 import platform
@@ -704,6 +705,8 @@ def main() -> int:
     options = parser.parse_args()
     if any(n < 1 for n in options.sizes):
         parser.error("--sizes must be positive")
+    if importlib.util.find_spec("matplotlib") is None:
+        parser.error("the plot needs matplotlib: pip install -e '.[bench]'")
     began, start_load = time.perf_counter(), _loads()
     package = CHECKOUT / "src" / "aiaccess"
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
@@ -721,9 +724,9 @@ def main() -> int:
             plan = reference_plan(sizes, options.reference_limit, count)
             sizes.append(bench_size(count, work, plan))
             print(f"{count} done ({time.perf_counter() - began:.0f} s)", flush=True)
-    plot(sizes, options.out.with_name("results.png"))
     text = report(sizes, startup, (start_load, _loads()), time.perf_counter() - began)
     options.out.write_text(text, encoding="utf-8")
+    plot(sizes, options.out.with_name("results.png"))
     print(text)
     return 0
 
