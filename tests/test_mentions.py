@@ -108,14 +108,21 @@ def mentioned(quads: list[ox.Quad]) -> set[tuple[str, str]]:
     return {(entity, exact[m]) for m, entity in bodies.items()}
 
 
+CHINA, MAINLAND = ID + "place/china", ID + "place/mainland-china"
+
+
+def china_mentions(text: str) -> list[ox.Quad]:
+    """Return the mention index of ``text`` for China and mainland China in Vietnamese."""
+    forms = {
+        "Trung Quốc": {ox.NamedNode(CHINA)},
+        "Trung Quốc đại lục": {ox.NamedNode(MAINLAND)},
+    }
+    return mention_quads("x", ox.NamedNode(ID + "article/x"), text, forms)
+
+
 def test_a_nested_surface_form_is_not_a_second_mention() -> None:
-    china = ox.NamedNode(ID + "place/china")
-    mainland = ox.NamedNode(ID + "place/mainland-china")
-    forms = {"Trung Quốc": {china}, "Trung Quốc đại lục": {mainland}}
-    text = "gồm cả Trung Quốc đại lục và Hồng Kông ... tại Trung Quốc"
-    article = ox.NamedNode(ID + "article/x")
-    found = mentioned(mention_quads("x", article, text, forms))
-    assert found == {(mainland.value, "Trung Quốc đại lục"), (china.value, "Trung Quốc")}
+    found = mentioned(china_mentions("gồm cả Trung Quốc đại lục và Hồng Kông ... tại Trung Quốc"))
+    assert found == {(MAINLAND, "Trung Quốc đại lục"), (CHINA, "Trung Quốc")}
 
 
 def test_no_two_mentions_overlap_in_the_shipped_index(assembled: Assembled) -> None:
@@ -189,12 +196,7 @@ def test_each_tally_counts_the_mention_annotations(assembled: Assembled) -> None
 
 
 def test_a_nested_surface_form_is_not_counted_twice() -> None:
-    china = ox.NamedNode(ID + "place/china")
-    mainland = ox.NamedNode(ID + "place/mainland-china")
-    forms = {"Trung Quốc": {china}, "Trung Quốc đại lục": {mainland}}
-    text_ = "Trung Quốc đại lục và Trung Quốc, Trung Quốc"
-    article = ox.NamedNode(ID + "article/x")
-    quads = mention_quads("x", article, text_, forms)
+    quads = china_mentions("Trung Quốc đại lục và Trung Quốc, Trung Quốc")
     counts = {
         text(q.subject): int(text(q.object))
         for q in quads
