@@ -194,14 +194,16 @@ def _derived(base: groups.Base, parts: list[Part]) -> bytes:
 
     The steps read the group's articles and the ontology and registry quads they
     reach, sorted as the whole dataset is, so that they see what they would see
-    in it.
+    in it. The quads already parsed are reused, not parsed again from the N-Quads.
     """
     quads = [quad for part in parts for quad in part.quads]
-    chunks = [_nquads(groups.context(quads, base)), *(part.data for part in parts)]
-    derived = b""
+    context = groups.context(quads, base)
+    chunks = [(_nquads(context), context), *((part.data, part.quads) for part in parts)]
+    derived: tuple[bytes, list[ox.Quad]] = (b"", [])
     for step in DATASET_STEPS:
-        derived = _merged([derived, _nquads(step(_parse(_merged([*chunks, derived]))))])
-    return derived
+        found = step(_union([*chunks, derived])[1])
+        derived = _union([derived, (_nquads(found), found)])
+    return derived[0]
 
 
 @dataclass(frozen=True)
@@ -298,15 +300,6 @@ def _union(chunks: list[tuple[bytes, list[ox.Quad]]]) -> tuple[bytes, list[ox.Qu
         by_line.update(zip(data.splitlines(keepends=True), quads, strict=True))
     lines = sorted(by_line)
     return b"".join(lines), [by_line[line] for line in lines]
-
-
-def _merged(chunks: list[bytes]) -> bytes:
-    """Return the distinct N-Quads lines of ``chunks``, sorted by their bytes.
-
-    The chunks are mostly sorted already, which the sort exploits.
-    """
-    lines = sorted(line for chunk in chunks for line in chunk.splitlines(keepends=True))
-    return b"".join(dict.fromkeys(lines))
 
 
 def _graph(res: Resources, path: Path, graph: str) -> list[ox.Quad]:
