@@ -15,10 +15,12 @@ in parallel worker processes when there are many, and remembered per group.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,6 +198,12 @@ def _derived(base: groups.Base, parts: list[Part]) -> bytes:
     reach, sorted as the whole dataset is, so that they see what they would see
     in it. The quads already parsed are reused, not parsed again from the N-Quads.
     """
+    with _collector_paused():
+        return _derived_paused(base, parts)
+
+
+def _derived_paused(base: groups.Base, parts: list[Part]) -> bytes:
+    """Return the N-Quads of the graphs computed from a group's ``parts`` (see :func:`_derived`)."""
     quads = [quad for part in parts for quad in part.quads]
     context = groups.context(quads, base)
     chunks = [(_nquads(context), context), *((part.data, part.quads) for part in parts)]
@@ -257,7 +265,7 @@ def _computed(jobs: list[Job], context: Context) -> Iterator[bytes]:
     """Compute the parts of ``jobs``, in order: in worker processes when there are many."""
     workers = min(os.cpu_count() or 1, len(jobs))
     if workers < 2 or len(jobs) < PARALLEL_FROM:
-        yield from (compute(job, context) for job in jobs)
+        yield from (_compute(job, context) for job in jobs)
         return
     start = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(workers, start, initializer=_share, initargs=(context,)) as pool:
@@ -275,7 +283,30 @@ def _share(context: Context) -> None:
 
 def _compute_shared(job: Job) -> bytes:
     """Compute one article in a worker process."""
-    return compute(job, _SHARED[0])
+    return _compute(job, _SHARED[0])
+
+
+def _compute(job: Job, context: Context) -> bytes:
+    """Compute one article's part, with the cycle collector paused."""
+    with _collector_paused():
+        return compute(job, context)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while an article's part or a group's graphs are computed.
+
+    The steps make many short-lived objects and no reference cycles, so every
+    collection they trigger only walks the dataset held so far (every part's
+    quads) for nothing: a quarter of a group's CPU at 200 articles.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _parse(data: bytes) -> list[ox.Quad]:
