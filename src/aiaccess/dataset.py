@@ -20,8 +20,8 @@ import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from aiaccess import comparison, evidence, groups, memo, mentions, seeds, temporal
 from aiaccess.articles import Context, Forms, Job, compute, source_of
 from aiaccess.errors import DataError
+from aiaccess.graphindex import GraphIndex
 from aiaccess.namespaces import ONTOLOGY_GRAPH, REGISTRY_GRAPH
 from aiaccess.resources import Resources, default_resources
 from aiaccess.turtle import parse_file
@@ -37,11 +38,11 @@ from aiaccess.turtle import parse_file
 Progress = Callable[[int, int], None]
 """Told ``(articles done, articles in all)`` as the articles are assembled."""
 
-DatasetStep = Callable[[list[ox.Quad]], list[ox.Quad]]
+DatasetStep = Callable[[GraphIndex], list[ox.Quad]]
 
 DATASET_STEPS: tuple[DatasetStep, ...] = (temporal.derive, comparison.compare)
-"""Computed steps over several articles (a group's quads in, new quads out), each seeing
-the previous steps' output: the temporal network's derived dates (graph/temporal) and
+"""Computed steps over several articles (a group's quads in, indexed; new quads out), each
+seeing the previous steps' output: the temporal network's derived dates (graph/temporal) and
 the comparison of sources (graph/comparison)."""
 
 PARALLEL_FROM = 16
@@ -196,7 +197,8 @@ def _derived(base: groups.Base, parts: list[Part]) -> bytes:
 
     The steps read the group's articles and the ontology and registry quads they
     reach, sorted as the whole dataset is, so that they see what they would see
-    in it. The quads already parsed are reused, not parsed again from the N-Quads.
+    in it. The quads already parsed are reused, not parsed again from the N-Quads,
+    and indexed once for all the steps.
     """
     with _collector_paused():
         return _derived_paused(base, parts)
@@ -207,9 +209,10 @@ def _derived_paused(base: groups.Base, parts: list[Part]) -> bytes:
     quads = [quad for part in parts for quad in part.quads]
     context = groups.context(quads, base)
     chunks = [(_nquads(context), context), *((part.data, part.quads) for part in parts)]
+    given = GraphIndex.of(_union(chunks)[1])
     derived: tuple[bytes, list[ox.Quad]] = (b"", [])
     for step in DATASET_STEPS:
-        found = step(_union([*chunks, derived])[1])
+        found = step(given.plus(derived[1]))
         derived = _union([derived, (_nquads(found), found)])
     return derived[0]
 
