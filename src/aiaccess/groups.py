@@ -23,15 +23,16 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from aiaccess.namespaces import AIA, ID, ONTOLOGY_GRAPH, RDF, RDFS, REGISTRY_GRAPH, SKOS
 
-_BEARS_ON = ox.NamedNode(AIA + "bearsOn")
-_NAMING = frozenset(ox.NamedNode(p) for p in (RDF + "type", RDFS + "label", SKOS + "prefLabel"))
-_LABELS = frozenset(ox.NamedNode(p) for p in (RDFS + "label", SKOS + "prefLabel"))
+_BEARS_ON = AIA + "bearsOn"
+_NAMING = frozenset((RDF + "type", RDFS + "label", SKOS + "prefLabel"))
+_LABEL_IRIS = frozenset((RDFS + "label", SKOS + "prefLabel"))
+_LABELS = frozenset(ox.NamedNode(p) for p in _LABEL_IRIS)
 
 Index = dict[ox.NamedNode, list[ox.Quad]]
 """Subject -> its quads."""
@@ -65,19 +66,19 @@ class Links:
         outcomes: set[str] = set()
         languages: set[tuple[str, str]] = set()
         for quad in quads:
-            subject, predicate, obj = quad.subject, quad.predicate, quad.object
-            if predicate in _LABELS and isinstance(obj, ox.Literal) and obj.language:
-                languages.add((predicate.value, obj.language))
-            if isinstance(obj, ox.NamedNode) and obj.value.startswith(ID):
-                named.add(obj.value)
+            subject, predicate, obj = quad.subject, quad.predicate.value, quad.object
+            if predicate in _LABEL_IRIS and isinstance(obj, ox.Literal) and obj.language:
+                languages.add((predicate, obj.language))
+            if isinstance(obj, ox.NamedNode) and (iri := obj.value).startswith(ID):
+                named.add(iri)
             if predicate == _BEARS_ON:
                 outcomes.add(str(obj))
-            if isinstance(subject, ox.NamedNode) and subject.value.startswith(ID):
-                named.add(subject.value)
+            if isinstance(subject, ox.NamedNode) and (iri := subject.value).startswith(ID):
+                named.add(iri)
                 if predicate in _NAMING:
-                    naming[subject.value].append(f"{predicate} {obj}")
+                    naming[iri].append(f"<{predicate}> {obj}")
                 else:
-                    other.add(subject.value)
+                    other.add(iri)
         return cls(
             named=tuple(sorted(named)),
             described=tuple(sorted(other)),
@@ -88,7 +89,7 @@ class Links:
 
     def to_json(self) -> bytes:
         """Return the links as JSON, to be remembered."""
-        return json.dumps(asdict(self)).encode()
+        return json.dumps(vars(self)).encode()
 
     @classmethod
     def from_json(cls, data: bytes) -> Links:
