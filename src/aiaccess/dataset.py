@@ -195,10 +195,10 @@ def _derived_forked(index: int) -> bytes:
 def _derived(base: groups.Base, parts: list[Part]) -> bytes:
     """Return the N-Quads of the graphs :data:`DATASET_STEPS` compute from a group's ``parts``.
 
-    The steps read the group's articles and the ontology and registry quads they
-    reach, sorted as the whole dataset is, so that they see what they would see
-    in it. The quads already parsed are reused, not parsed again from the N-Quads,
-    and indexed once for all the steps.
+    The steps read the group's articles, the registry quads they reach and the
+    ontology, sorted as the whole dataset is, so that they see what they would
+    see in it. The quads already parsed are reused, not parsed again from the
+    N-Quads, and indexed once for all the steps (the ontology once for all groups).
     """
     with _collector_paused():
         return _derived_paused(base, parts)
@@ -209,7 +209,7 @@ def _derived_paused(base: groups.Base, parts: list[Part]) -> bytes:
     quads = [quad for part in parts for quad in part.quads]
     context = groups.context(quads, base)
     chunks = [(_nquads(context), context), *((part.data, part.quads) for part in parts)]
-    given = GraphIndex.of(_union(chunks)[1])
+    given = base.ontology.plus(_union(chunks)[1])
     derived: tuple[bytes, list[ox.Quad]] = (b"", [])
     for step in DATASET_STEPS:
         found = step(given.plus(derived[1]))

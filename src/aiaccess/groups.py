@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from aiaccess.graphindex import GraphIndex
 from aiaccess.namespaces import AIA, ID, ONTOLOGY_GRAPH, RDF, RDFS, REGISTRY_GRAPH, SKOS
 
 _BEARS_ON = AIA + "bearsOn"
@@ -214,37 +215,42 @@ def reached(quads: list[ox.Quad], by_subject: Index) -> list[ox.Quad]:
 
 @dataclass(frozen=True)
 class Base:
-    """The ontology and registry graphs, prepared once for every group's :func:`context`."""
+    """The ontology and registry graphs, prepared once for every group's computed graphs."""
 
-    quads: list[ox.Quad]
     by_subject: Index
-    ontology: list[ox.Quad]
+    ontology: GraphIndex
+    """The whole ontology graph, which every group's computed graphs read, indexed once."""
+    registry: list[ox.Quad]
     languages: set[tuple[str, str]]
     """The label languages of the registry graph."""
 
     @classmethod
     def of(cls, quads: list[ox.Quad]) -> Base:
-        """Index the base quads and set the ontology graph and the registry's languages aside."""
+        """Index the base quads and set the ontology graph and the registry's languages aside.
+
+        The ontology's quads are indexed in their N-Quads order, as the whole
+        dataset's sorted quads would give them.
+        """
         ontology = ox.NamedNode(ONTOLOGY_GRAPH)
-        registry = ox.NamedNode(REGISTRY_GRAPH)
         named = [(q, q.graph_name) for q in quads]
+        registry = [q for q, graph in named if graph != ontology]
         return cls(
-            quads,
             index(quads),
-            [q for q, graph in named if graph == ontology],
-            _languages(q for q, graph in named if graph == registry),
+            GraphIndex.of(sorted((q for q, graph in named if graph == ontology), key=str)),
+            registry,
+            _languages(registry),
         )
 
 
 def context(quads: list[ox.Quad], base: Base) -> list[ox.Quad]:
-    """Return what a group's computed graphs need besides its articles' ``quads``.
+    """Return the registry quads a group's computed graphs need besides its articles' ``quads``.
 
-    The whole ontology graph, and the registry quads the articles reach; the
-    whole base when that part of the registry would not carry every language
-    of the registry's labels.
+    Those the articles reach; the whole registry when they would not carry
+    every language of the registry's labels. (The ontology graph is read
+    whole, from ``base.ontology``.)
     """
     registry = ox.NamedNode(REGISTRY_GRAPH)
     reach = [q for q in reached(quads, base.by_subject) if q.graph_name == registry]
     if _languages(reach) != base.languages:
-        return base.quads
-    return base.ontology + reach
+        return base.registry
+    return reach
