@@ -196,9 +196,10 @@ def _derived(base: groups.Base, parts: list[Part]) -> bytes:
     """Return the N-Quads of the graphs :data:`DATASET_STEPS` compute from a group's ``parts``.
 
     The steps read the group's articles, the registry quads they reach and the
-    ontology, sorted as the whole dataset is, so that they see what they would
-    see in it. The quads already parsed are reused, not parsed again from the
-    N-Quads, and indexed once for all the steps (the ontology once for all groups).
+    ontology, indexed once for all the steps (the ontology once for all groups)
+    from the quads already parsed. Each article graph is indexed in its part's
+    order, which is the whole dataset's; the steps' output depends on no other
+    order (the order of graphs, or of subjects in the shared graphs).
     """
     with _collector_paused():
         return _derived_paused(base, parts)
@@ -207,9 +208,7 @@ def _derived(base: groups.Base, parts: list[Part]) -> bytes:
 def _derived_paused(base: groups.Base, parts: list[Part]) -> bytes:
     """Return the N-Quads of the graphs computed from a group's ``parts`` (see :func:`_derived`)."""
     quads = [quad for part in parts for quad in part.quads]
-    context = groups.context(quads, base)
-    chunks = [(_nquads(context), context), *((part.data, part.quads) for part in parts)]
-    given = base.ontology.plus(_union(chunks)[1])
+    given = base.ontology.plus(groups.context(quads, base) + quads)
     derived: tuple[bytes, list[ox.Quad]] = (b"", [])
     for step in DATASET_STEPS:
         found = step(given.plus(derived[1]))
