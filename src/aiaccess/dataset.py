@@ -22,6 +22,7 @@ the rest.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -29,6 +30,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +40,7 @@ from aiaccess import comparison, evidence, fragments, groups, memo, mentions, se
 from aiaccess.articles import Context, Forms, Job, compute, source_of
 from aiaccess.errors import DataError
 from aiaccess.fragments import Left
+from aiaccess.graphindex import GraphIndex
 from aiaccess.namespaces import (
     GRAPH,
     ONTOLOGY_GRAPH,
@@ -51,11 +54,11 @@ from aiaccess.turtle import parse_file
 Progress = Callable[[int, int], None]
 """Told ``(articles done, articles in all)`` as the articles are assembled."""
 
-DatasetStep = Callable[[list[ox.Quad]], list[ox.Quad]]
+DatasetStep = Callable[[GraphIndex], list[ox.Quad]]
 
 DATASET_STEPS: tuple[DatasetStep, ...] = (temporal.derive, comparison.compare)
-"""Computed steps over several articles (a group's quads in, new quads out), each seeing
-the previous steps' output: the temporal network's derived dates (graph/temporal) and
+"""Computed steps over several articles (a group's quads in, indexed; new quads out), each
+seeing the previous steps' output: the temporal network's derived dates (graph/temporal) and
 the comparison of sources (graph/comparison)."""
 
 PARALLEL_FROM = 16
@@ -177,9 +180,9 @@ class Assembled:
         :param articles: what each article contributes, if the quads are split so
             (validation units are made from them, with ``base`` and ``derived``).
         """
-        data = _nquads(list(quads))
+        data = _canonical(list(quads))
         parts = {slug: _held_part(slug, own, sources) for slug, own in (articles or {}).items()}
-        piece = Piece("derived", "", _nquads(derived or []))
+        piece = Piece("derived", "", _canonical(derived or []))
         whole = _parse(data)
         fragment, triples, found = fragments.serialize(whole, (q.triple for q in whole), Left())
         stats = fragments.Stats(fragments.graph_counts(whole), triples, found, [], [])
@@ -236,7 +239,7 @@ class Assembled:
 
 def _held_part(slug: str, quads: list[ox.Quad], sources: list[evidence.Source]) -> Part:
     """Return an article's part held in memory (its source, if known, else a placeholder)."""
-    data = _nquads(quads)
+    data = _canonical(quads)
     known = {source.slug: source for source in sources}
     source = known.get(slug) or evidence.Source(
         slug,
@@ -269,7 +272,7 @@ def assemble(resources: Resources | None = None, progress: Progress | None = Non
     registry = parse_file(res.registry, res.relative(res.registry))
     _no_blank_nodes(registry, res.relative(res.registry))
     base += _in_graph(registry, REGISTRY_GRAPH)
-    base = _parse(_nquads(base))
+    base = _parse(_canonical(base))
     files = {ONTOLOGY_GRAPH: res.relative(res.ontology), REGISTRY_GRAPH: res.relative(res.registry)}
     context = _Lazy(manifest, registry)
     salt = memo.key(res.registry.read_bytes())
@@ -277,7 +280,7 @@ def assemble(resources: Resources | None = None, progress: Progress | None = Non
     parts = _parts(jobs, context, salt, progress)
     sources = [part.source for part in parts]
     files |= {source.graph.value: source.path for source in sources}
-    base_data = _nquads(base)
+    base_data = _canonical(base)
     found = _groups(base, base_data, parts)
     head = _base_fragment(base, base_data)
     tail = _dataset_fragment(base, [group.fragment.stats for group in found])
@@ -494,14 +497,24 @@ def _derived(base: groups.Base, parsed: list[list[ox.Quad]], datas: list[bytes])
 
     The steps read the group's articles and the ontology and registry quads they
     reach, sorted as the whole dataset is, so that they see what they would see
-    in it.
+    in it. The quads already parsed are reused, not parsed again from the N-Quads,
+    and indexed once for all the steps.
     """
+    with _collector_paused():
+        return _derived_paused(base, parsed, datas)
+
+
+def _derived_paused(base: groups.Base, parsed: list[list[ox.Quad]], datas: list[bytes]) -> bytes:
+    """Return the N-Quads of the graphs computed from a group's parts (see :func:`_derived`)."""
     quads = [quad for part in parsed for quad in part]
-    chunks = [_nquads(groups.context(quads, base)), *datas]
-    derived = b""
+    context = groups.context(quads, base)
+    chunks = [(_nquads(context), context), *zip(datas, parsed, strict=True)]
+    given = GraphIndex.of(_union(chunks)[1])
+    derived: tuple[bytes, list[ox.Quad]] = (b"", [])
     for step in DATASET_STEPS:
-        derived = _merged([derived, _nquads(step(_parse(_merged([*chunks, derived]))))])
-    return derived
+        found = step(given.plus(derived[1]))
+        derived = _union([derived, (_nquads(found), found)])
+    return derived[0]
 
 
 def _parts(jobs: list[Job], context: _Lazy, salt: str, progress: Progress | None) -> list[Part]:
@@ -570,12 +583,6 @@ def _computed(jobs: list[Job], context: Context | None) -> Iterator[tuple[bytes,
         yield from pool.map(_compute_shared, jobs, chunksize=8)
 
 
-def _compute_one(job: Job, context: Context) -> tuple[bytes, bytes]:
-    """Compute one article's part, and what it says of its article."""
-    data = compute(job, context)
-    return data, _about(job, data, context.manifest)
-
-
 _SHARED: list[Context] = []
 """The context a worker process was started with (set once, by :func:`_share`)."""
 
@@ -590,15 +597,56 @@ def _compute_shared(job: Job) -> tuple[bytes, bytes]:
     return _compute_one(job, _SHARED[0])
 
 
+def _compute_one(job: Job, context: Context) -> tuple[bytes, bytes]:
+    """Compute one article's part (the cycle collector paused); and what it says of its article."""
+    with _collector_paused():
+        data = compute(job, context)
+    return data, _about(job, data, context.manifest)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while an article's part or a group's graphs are computed.
+
+    The steps make many short-lived objects and no reference cycles, so every
+    collection they trigger only walks the dataset held so far (every part's
+    quads) for nothing: a quarter of a group's CPU at 200 articles.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _parse(data: bytes) -> list[ox.Quad]:
     """Parse N-Quads with Oxigraph."""
     return list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
 
 
 def _nquads(quads: list[ox.Quad]) -> bytes:
+    """Serialize quads as N-Quads with Oxigraph, one line per quad, in their order."""
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def _canonical(quads: list[ox.Quad]) -> bytes:
     """Serialize quads as N-Quads with Oxigraph, one sorted line per distinct quad."""
-    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-    return b"".join(sorted(set(data.splitlines(keepends=True))))
+    return b"".join(sorted(set(_nquads(quads).splitlines(keepends=True))))
+
+
+def _union(chunks: list[tuple[bytes, list[ox.Quad]]]) -> tuple[bytes, list[ox.Quad]]:
+    """Return the distinct quads of ``chunks`` sorted by their N-Quads lines, and those lines.
+
+    Each chunk is N-Quads text with the quads parsed from it, line for line; the
+    quads are reused rather than parsed again from the merged text.
+    """
+    by_line: dict[bytes, ox.Quad] = {}
+    for data, quads in chunks:
+        by_line.update(zip(data.splitlines(keepends=True), quads, strict=True))
+    lines = sorted(by_line)
+    return b"".join(lines), [by_line[line] for line in lines]
 
 
 def _merged(chunks: list[bytes]) -> bytes:
