@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from aiaccess.dataset import DATASET_STEPS, Assembled, assemble
+from aiaccess.graphindex import GraphIndex
 from aiaccess.groups import Links, independent
 from aiaccess.namespaces import AIA, ID, ORG, RDF, RDFS, REGISTRY_GRAPH
 from aiaccess.resources import Resources
@@ -29,7 +30,7 @@ def _whole(data: Assembled) -> bytes:
     given = data.base + [q for quads in data.articles.values() for q in quads]
     derived: list[ox.Quad] = []
     for step in DATASET_STEPS:
-        derived = _sorted(derived + step(_sorted(given + derived)))
+        derived = _sorted(derived + step(GraphIndex.of(_sorted(given + derived))))
     return ox.serialize(derived, format=ox.RdfFormat.N_QUADS) or b""
 
 

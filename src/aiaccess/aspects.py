@@ -17,9 +17,10 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from aiaccess import judging
+from aiaccess.graphindex import Term
 from aiaccess.namespaces import AIA, ORG, SCHEMA
 from aiaccess.naming import Names
-from aiaccess.statements import TYPE, Statement, Term
+from aiaccess.statements import TYPE, Statement
 
 Value = frozenset[object] | judging.Interval
 """A source's value of an aspect: a set of terms (or of directed pairs), or an interval."""

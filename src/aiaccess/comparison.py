@@ -25,11 +25,12 @@ import pyoxigraph as ox
 from aiaccess import judging
 from aiaccess.annotations import local_name
 from aiaccess.aspects import ASPECTS, OUTCOME_ASPECTS, Aspect, Value, terms, texts, value_of
+from aiaccess.graphindex import GraphIndex
 from aiaccess.judging import Hierarchy
 from aiaccess.listings import languages_quads, listing_quads
 from aiaccess.namespaces import AIA, COMPARISON_GRAPH, DCTERMS, ID, PROV, RDF, XSD
 from aiaccess.naming import Names
-from aiaccess.statements import TYPE, Quote, Statement, index, statements
+from aiaccess.statements import TYPE, Quote, Statement, statements
 from aiaccess.valuelists import value_lists
 
 GRAPH = ox.NamedNode(COMPARISON_GRAPH)
@@ -63,25 +64,24 @@ class Finding:
         return ox.NamedNode(f"{ID}finding/{local_name(self.about)}/{self.aspect.slug}")
 
 
-def compare(quads: list[ox.Quad]) -> list[ox.Quad]:
-    """Return the computed comparison graph of the assembled quads.
+def compare(index: GraphIndex) -> list[ox.Quad]:
+    """Return the computed comparison graph of the assembled quads, indexed.
 
     >>> from aiaccess.dataset import assemble
-    >>> found = compare(assemble().quads)
+    >>> found = compare(GraphIndex.of(assemble().quads))
     >>> len({q.subject for q in found if q.object == ox.NamedNode(AIA + "Finding")}) > 10
     True
     """
-    graphs = index(quads)
-    by_fact = statements(graphs)
-    within = Hierarchy.read(quads)
-    names = Names.read(quads)
+    by_fact = statements(index.graphs)
+    within = Hierarchy.read(index)
+    names = Names.read(index)
     found = findings(by_fact, within)
     out = [q for f in found for q in _finding_quads(f, names)]
     out += languages_quads(names, GRAPH)
     for fact, said in sorted(by_fact.items()):
         out += _summary(fact, said, found)
         out += listing_quads(_comparison_iri(fact), said, names, GRAPH)
-    return out + value_lists(graphs, GRAPH)
+    return out + value_lists(index, GRAPH)
 
 
 def findings(by_fact: dict[ox.NamedNode, list[Statement]], within: Hierarchy) -> list[Finding]:

@@ -15,11 +15,13 @@ in parallel worker processes when there are many, and remembered per group.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +30,7 @@ import pyoxigraph as ox
 from aiaccess import comparison, evidence, groups, memo, mentions, seeds, temporal
 from aiaccess.articles import Context, Forms, Job, compute, source_of
 from aiaccess.errors import DataError
+from aiaccess.graphindex import GraphIndex
 from aiaccess.namespaces import ONTOLOGY_GRAPH, REGISTRY_GRAPH
 from aiaccess.resources import Resources, default_resources
 from aiaccess.turtle import parse_file
@@ -35,11 +38,11 @@ from aiaccess.turtle import parse_file
 Progress = Callable[[int, int], None]
 """Told ``(articles done, articles in all)`` as the articles are assembled."""
 
-DatasetStep = Callable[[list[ox.Quad]], list[ox.Quad]]
+DatasetStep = Callable[[GraphIndex], list[ox.Quad]]
 
 DATASET_STEPS: tuple[DatasetStep, ...] = (temporal.derive, comparison.compare)
-"""Computed steps over several articles (a group's quads in, new quads out), each seeing
-the previous steps' output: the temporal network's derived dates (graph/temporal) and
+"""Computed steps over several articles (a group's quads in, indexed; new quads out), each
+seeing the previous steps' output: the temporal network's derived dates (graph/temporal) and
 the comparison of sources (graph/comparison)."""
 
 PARALLEL_FROM = 16
@@ -194,14 +197,24 @@ def _derived(base: groups.Base, parts: list[Part]) -> bytes:
 
     The steps read the group's articles and the ontology and registry quads they
     reach, sorted as the whole dataset is, so that they see what they would see
-    in it.
+    in it. The quads already parsed are reused, not parsed again from the N-Quads,
+    and indexed once for all the steps.
     """
+    with _collector_paused():
+        return _derived_paused(base, parts)
+
+
+def _derived_paused(base: groups.Base, parts: list[Part]) -> bytes:
+    """Return the N-Quads of the graphs computed from a group's ``parts`` (see :func:`_derived`)."""
     quads = [quad for part in parts for quad in part.quads]
-    chunks = [_nquads(groups.context(quads, base)), *(part.data for part in parts)]
-    derived = b""
+    context = groups.context(quads, base)
+    chunks = [(_nquads(context), context), *((part.data, part.quads) for part in parts)]
+    given = GraphIndex.of(_union(chunks)[1])
+    derived: tuple[bytes, list[ox.Quad]] = (b"", [])
     for step in DATASET_STEPS:
-        derived = _merged([derived, _nquads(step(_parse(_merged([*chunks, derived]))))])
-    return derived
+        found = step(given.plus(derived[1]))
+        derived = _union([derived, (_nquads(found), found)])
+    return derived[0]
 
 
 @dataclass(frozen=True)
@@ -255,7 +268,7 @@ def _computed(jobs: list[Job], context: Context) -> Iterator[bytes]:
     """Compute the parts of ``jobs``, in order: in worker processes when there are many."""
     workers = min(os.cpu_count() or 1, len(jobs))
     if workers < 2 or len(jobs) < PARALLEL_FROM:
-        yield from (compute(job, context) for job in jobs)
+        yield from (_compute(job, context) for job in jobs)
         return
     start = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(workers, start, initializer=_share, initargs=(context,)) as pool:
@@ -273,7 +286,30 @@ def _share(context: Context) -> None:
 
 def _compute_shared(job: Job) -> bytes:
     """Compute one article in a worker process."""
-    return compute(job, _SHARED[0])
+    return _compute(job, _SHARED[0])
+
+
+def _compute(job: Job, context: Context) -> bytes:
+    """Compute one article's part, with the cycle collector paused."""
+    with _collector_paused():
+        return compute(job, context)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while an article's part or a group's graphs are computed.
+
+    The steps make many short-lived objects and no reference cycles, so every
+    collection they trigger only walks the dataset held so far (every part's
+    quads) for nothing: a quarter of a group's CPU at 200 articles.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _parse(data: bytes) -> list[ox.Quad]:
@@ -298,15 +334,6 @@ def _union(chunks: list[tuple[bytes, list[ox.Quad]]]) -> tuple[bytes, list[ox.Qu
         by_line.update(zip(data.splitlines(keepends=True), quads, strict=True))
     lines = sorted(by_line)
     return b"".join(lines), [by_line[line] for line in lines]
-
-
-def _merged(chunks: list[bytes]) -> bytes:
-    """Return the distinct N-Quads lines of ``chunks``, sorted by their bytes.
-
-    The chunks are mostly sorted already, which the sort exploits.
-    """
-    lines = sorted(line for chunk in chunks for line in chunk.splitlines(keepends=True))
-    return b"".join(dict.fromkeys(lines))
 
 
 def _graph(res: Resources, path: Path, graph: str) -> list[ox.Quad]:

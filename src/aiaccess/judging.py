@@ -21,8 +21,8 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from aiaccess.graphindex import GraphIndex, Term
 from aiaccess.namespaces import AIA, ORG, RDFS, SCHEMA, SKOS
-from aiaccess.statements import Term
 
 REFINEMENT, DIFFERENCE, CONFLICT = "Refinement", "Difference", "Conflict"
 SEVERITY = {REFINEMENT: 1, DIFFERENCE: 2, CONFLICT: 3}
@@ -45,12 +45,14 @@ class Hierarchy:
     parents: dict[Term, frozenset[Term]]
 
     @classmethod
-    def read(cls, quads: Iterable[ox.Quad]) -> Hierarchy:
+    def read(cls, index: GraphIndex) -> Hierarchy:
         """Collect the "within" links of every graph (registry and ontology)."""
         parents: dict[Term, set[Term]] = defaultdict(set)
-        for quad in quads:
-            if quad.predicate.value in _BROADER:
-                parents[quad.subject].add(quad.object)
+        for subjects in index.graphs.values():
+            for subject, props in subjects.items():
+                for prop in _BROADER:
+                    if prop in props:
+                        parents[subject].update(props[prop])
         return cls({k: frozenset(v) for k, v in parents.items()})
 
     def ancestors(self, term: Term) -> set[Term]:

@@ -8,11 +8,11 @@ is its lexical form. The languages are those the data's labels use.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from aiaccess.graphindex import GraphIndex
 from aiaccess.namespaces import RDFS, SKOS
 
 _LABELS = (RDFS + "label", SKOS + "prefLabel")
@@ -26,18 +26,15 @@ class Names:
     languages: tuple[str, ...]
 
     @classmethod
-    def read(cls, quads: Iterable[ox.Quad]) -> Names:
+    def read(cls, index: GraphIndex) -> Names:
         """Collect the labels of every graph; the first label per language wins, sorted."""
         found: dict[ox.NamedNode, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for quad in quads:
-            obj = quad.object
-            if (
-                quad.predicate.value in _LABELS
-                and isinstance(quad.subject, ox.NamedNode)
-                and isinstance(obj, ox.Literal)
-                and obj.language
-            ):
-                found[quad.subject][obj.language].append(obj.value)
+        for subjects in index.graphs.values():
+            for subject, props in subjects.items():
+                for prop in _LABELS:
+                    for obj in props.get(prop, ()):
+                        if isinstance(obj, ox.Literal) and obj.language:
+                            found[subject][obj.language].append(obj.value)
         labels = {s: {lang: min(v) for lang, v in by.items()} for s, by in found.items()}
         languages = sorted({lang for by in labels.values() for lang in by} | {"en"})
         return cls(labels, tuple(languages))

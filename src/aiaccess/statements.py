@@ -14,11 +14,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from aiaccess.graphindex import Index, Term
 from aiaccess.namespaces import AIA, ARTICLE_GRAPH, OA, RDF, RDFS, SCHEMA
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-Index = dict[ox.NamedNode, dict[str, list[Term]]]
-"""Subject -> predicate IRI -> objects, for one graph."""
 
 TYPE = RDF + "type"
 _CERTAINTY = AIA + "certainty"
@@ -54,15 +51,6 @@ class Statement:
         found = {q for p in properties for q in self.quotes.get(p, ())}
         found = found or set(self.quotes.get(TYPE, ()))
         return tuple(sorted(found, key=lambda q: (q.start, q.exact)))
-
-
-def index(quads: list[ox.Quad]) -> dict[ox.NamedNode, Index]:
-    """Group quads by named graph, then subject and predicate."""
-    graphs: dict[ox.NamedNode, Index] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    for quad in quads:
-        if isinstance(quad.graph_name, ox.NamedNode) and isinstance(quad.subject, ox.NamedNode):
-            graphs[quad.graph_name][quad.subject][quad.predicate.value].append(quad.object)
-    return graphs
 
 
 def statements(graphs: dict[ox.NamedNode, Index]) -> dict[ox.NamedNode, list[Statement]]:

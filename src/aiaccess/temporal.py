@@ -29,6 +29,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from aiaccess.annotations import local_name
+from aiaccess.graphindex import GraphIndex, Props
 from aiaccess.namespaces import (
     AIA,
     ID,
@@ -42,7 +43,7 @@ from aiaccess.namespaces import (
     XSD,
 )
 from aiaccess.temporal_network import Bound, Clash, Interval, Network, Point, solve
-from aiaccess.temporal_statements import CHANGES, Props, Reading, Source, extent, read
+from aiaccess.temporal_statements import CHANGES, Reading, Source, extent, read
 
 GRAPH = ox.NamedNode(TEMPORAL_GRAPH)
 _DATE = ox.NamedNode(XSD + "date")
@@ -82,8 +83,8 @@ class Derivation:
         return found
 
 
-def derive(quads: list[ox.Quad], files: dict[str, Path] | None = None) -> list[ox.Quad]:
-    """Return the quads of the temporal graph computed from the assembled ``quads``.
+def derive(index: GraphIndex, files: dict[str, Path] | None = None) -> list[ox.Quad]:
+    """Return the quads of the temporal graph computed from the assembled quads, indexed.
 
     A step of :data:`aiaccess.dataset.DATASET_STEPS`: it needs every article at once.
 
@@ -91,7 +92,7 @@ def derive(quads: list[ox.Quad], files: dict[str, Path] | None = None) -> list[o
         (default: ``data/articles/<slug>.ttl``).
     :raises DataError: if a temporal statement cannot be read.
     """
-    reading = read(quads, files or {})
+    reading = read(index, files or {})
     network = solve(reading.constraints)
     conflicts = {i: _conflict_iri(c, reading) for i, c in enumerate(network.clashes)}
     derivation = Derivation(reading, network, conflicts)

@@ -23,6 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from aiaccess.errors import DataError
+from aiaccess.graphindex import GraphIndex, Props
 from aiaccess.namespaces import AIA, ARTICLE_GRAPH, ID, OA, RDF, SCHEMA, XSD
 from aiaccess.temporal_network import Constraint, Distance, InPeriod, Period, Point, Within
 
@@ -45,9 +46,6 @@ PRECISION = {
 }
 """How precisely a stated value dates a point (lower is more precise)."""
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-Props = dict[str, list[Term]]
-"""predicate -> objects, of one subject."""
 Graph = dict[str, Props]
 """subject -> its properties, in one graph."""
 Index = dict[str, Graph]
@@ -100,24 +98,13 @@ class Reading:
     """Every named graph's statements, for naming what the statements concern."""
 
 
-def index(quads: list[ox.Quad]) -> Index:
-    """Group the quads by graph, subject and predicate."""
-    found: Index = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    for quad in quads:
-        if isinstance(quad.graph_name, ox.NamedNode) and isinstance(quad.subject, ox.NamedNode):
-            found[quad.graph_name.value][quad.subject.value][quad.predicate.value].append(
-                quad.object
-            )
-    return found
-
-
-def read(quads: list[ox.Quad], files: dict[str, Path]) -> Reading:
+def read(index: GraphIndex, files: dict[str, Path]) -> Reading:
     """Read every temporal statement of the article graphs as ranked constraints.
 
     :raises DataError: if a statement cannot be read as a constraint (a year-less
         value with no anchor, a relative period with no anchor, …).
     """
-    graphs = index(quads)
+    graphs = index.by_iri
     articles = _articles(graphs)
     sources: dict[str, Source] = {}
     constraints: list[tuple[int, str, Constraint]] = []

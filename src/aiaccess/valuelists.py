@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from aiaccess.graphindex import GraphIndex, Index, Term
 from aiaccess.namespaces import AIA, ARTICLE_GRAPH, DCTERMS, ID, OA, RDF, RDFS, SCHEMA
-from aiaccess.statements import Index, Term
 
 _NAMED_AIA = ("actor", "service", "jurisdiction", "audience", "excludedAudience", "operatedBy")
 _NAMED_PARTIES = ("fromParty", "toParty", "party", "operatedService", "claimant")
@@ -106,15 +106,15 @@ class Namer:
         return {_text(term)}
 
 
-def value_lists(graphs: dict[ox.NamedNode, Index], graph: ox.NamedNode) -> list[ox.Quad]:
+def value_lists(index: GraphIndex, graph: ox.NamedNode) -> list[ox.Quad]:
     """Return the value lists of every article graph, written into ``graph``.
 
     >>> from aiaccess.dataset import assemble
-    >>> from aiaccess.statements import index
-    >>> found = value_lists(index(assemble().quads), ox.NamedNode("urn:g"))
+    >>> found = value_lists(GraphIndex.of(assemble().quads), ox.NamedNode("urn:g"))
     >>> sorted({q.object.value for q in found if q.predicate.value == DCTERMS + "language"})
     ['en', 'fr', 'he', 'vi', 'zh']
     """
+    graphs = index.graphs
     namer = Namer.read(graphs)
     out: list[ox.Quad] = []
     for name in sorted(graphs, key=lambda g: g.value):
