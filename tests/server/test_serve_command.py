@@ -14,7 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.server.helpers import SERVE, serving
+from aiaccess.server.settings import cores
+from tests.server.helpers import SERVE, serving, wait_until_answering
 from tests.server.test_clients import H2C_QUERY, exchange, h2c_post
 
 COUNT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
@@ -57,7 +58,7 @@ def count(url: str) -> str:
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_stops_cleanly_and_takes_its_workers_along(stop: signal.Signals) -> None:
-    with serve("--workers", "2") as (process, _):
+    with serve("--workers", "2", "--front-ends", "1") as (process, _):
         workers = children(process.pid)
         assert len(workers) == 2
         process.send_signal(stop)
@@ -111,6 +112,30 @@ def test_a_proxy_on_loopback_passes_on_its_clients_addresses() -> None:
     assert int(second.headers["retry-after"]) >= 1
 
 
+def test_by_default_each_core_has_a_front_end_up_to_the_workers() -> None:
+    expected = min(cores(), 2)
+    command = [*SERVE, "--workers", "2", "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        wait_until_answering(line.split()[3])
+        health = httpx.get(line.split()[3] + "health").json()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    shown = "1 front end and 2" if expected == 1 else f"{expected} front ends and 2"
+    assert f") with {shown} query workers; press Ctrl-C to stop" in line
+    assert health["front_end"]["of"] == expected
+    assert health["workers"]["configured"] == 2 // expected
+    assert err.count("protections: ") == expected
+
+
+def test_help_names_the_default_front_ends() -> None:
+    done = subprocess.run([*SERVE, "--help"], capture_output=True, text=True, check=True)
+    assert "[default: cores, at most the workers]" in " ".join(done.stdout.split())
+
+
 def test_bad_base_url_is_a_usage_error() -> None:
     done = subprocess.run([*SERVE, "--base-url", "ftp://x"], capture_output=True, text=True)
     assert done.returncode == 2
@@ -133,7 +158,8 @@ def test_option_defaults_are_the_library_defaults() -> None:
 
     defaults = {param.name: param.default for param in command.params}
     limits = Limits()
-    assert defaults["front_ends"] == Settings().front_ends == 1
+    assert defaults["front_ends"] == defaults["workers"]  # none: both follow the cores
+    assert Settings().front_ends == 1  # an application made in process is one front end
     assert (
         defaults["timeout"],
         defaults["max_query_length"],
@@ -206,14 +232,14 @@ def stop_under_load(process: subprocess.Popen[str], url: str) -> tuple[str, str,
 
 
 def test_sigterm_under_load_exits_cleanly_and_a_restart_answers_the_same() -> None:
-    with serve("--workers", "2") as (process, url):
+    with serve("--workers", "2", "--front-ends", "1") as (process, url):
         before = canned_answers(url)
         workers = children(process.pid)
         out, _, seen = stop_under_load(process, url)
     assert process.returncode == 0 and out.strip().endswith("Stopped.")
     assert not any(alive(pid) for pid in workers)
     assert len(seen) >= 50 and set(seen) <= {"200", "503", "closed"}
-    with serve("--workers", "2") as (process, url):
+    with serve("--workers", "2", "--front-ends", "1") as (process, url):
         after = canned_answers(url)
         process.send_signal(signal.SIGTERM)
     assert after == before
