@@ -19,6 +19,7 @@ from tests.server.helpers import SERVE, serving, wait_until_answering
 from tests.server.test_clients import H2C_QUERY, exchange, h2c_post
 
 COUNT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+BUSY = "Error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
 
 
 @contextmanager
@@ -48,6 +49,12 @@ def alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def listening(port: int) -> int:
+    """Return how many IPv4 sockets listen on ``port`` (Linux /proc/net/tcp)."""
+    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(r.split()[1].endswith(f":{port:04X}") and r.split()[3] == "0A" for r in rows)
 
 
 def count(url: str) -> str:
@@ -148,7 +155,7 @@ def test_busy_port_is_a_one_line_error() -> None:
         done = subprocess.run([*SERVE, "--port", port], capture_output=True, text=True)
         process.send_signal(signal.SIGTERM)
     assert done.returncode == 1
-    assert done.stderr == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    assert done.stderr == BUSY.format(port=port)
 
 
 def test_option_defaults_are_the_library_defaults() -> None:
@@ -266,6 +273,10 @@ def test_two_front_ends_share_the_port_and_stop_together_under_load() -> None:
         workers = [pid for front_end in front_ends for pid in children(front_end)]
         assert len(front_ends) == 2 and len(workers) == 2  # one query worker each
         assert front_ends_answering(url, set(front_ends)) == set(front_ends)
+        port = url.rsplit(":", 1)[1].strip("/")
+        assert listening(int(port)) == 2  # a socket of its own each: the kernel spreads connections
+        busy = subprocess.run([*SERVE, "--port", port, "--front-ends", "2"], capture_output=True)
+        assert (busy.returncode, busy.stderr) == (1, BUSY.format(port=port).encode())
         first, *rest = exchange(url, [h2c_post(url, H2C_QUERY), H2C_QUERY])  # same uvicorn setup
         proxied = {"x-forwarded-for": "192.0.2.7"}
         asks = [url + "sparql?query=" + f"ASK {{ FILTER({n} = {n}) }}" for n in range(6)]

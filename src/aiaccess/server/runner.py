@@ -6,7 +6,7 @@ the workers and returns normally. :func:`running` serves in a background
 thread for tests and benchmarks.
 
 With ``--front-ends N`` (more than one), :mod:`aiaccess.server.frontends` runs N
-front-end processes on the bound socket, under gunicorn (imported only then).
+front-end processes on the bound port, under gunicorn (imported only then).
 
 HTTP/1.1 is read by uvicorn's ``zttp`` protocol, never by ``httptools``: a request
 that offers ``Upgrade: h2c``, as Java's HttpClient and ``curl --http2`` do, loses
@@ -41,6 +41,8 @@ from aiaccess.server.snapshot import load
 
 SHUTDOWN_SECONDS = 5
 """How long requests in progress may take to finish once a stop is asked."""
+BACKLOG = 2048
+"""Connections the kernel may queue on a listening socket before one is accepted."""
 
 _IGNORED_UPGRADE = ("Unsupported upgrade request.", "No supported WebSocket library detected.")
 
@@ -63,9 +65,27 @@ def bind(host: str, port: int) -> socket.socket:
         sock.close()
         reason = getattr(error, "strerror", None) or str(error)
         raise AddressError(f"cannot listen on {host}:{port}: {reason}") from None
-    sock.listen(2048)
+    sock.listen(BACKLOG)
     sock.set_inheritable(True)
     return sock
+
+
+def reserve(sock: socket.socket) -> socket.socket:
+    """Close the listening socket ``sock`` and return one bound to its address with
+    ``SO_REUSEPORT``, not listening: it keeps the port while several front ends each
+    listen there on a socket of their own (:mod:`.frontends`).
+
+    The kernel gives a new connection to one of the listening sockets by a hash of
+    its addresses, never to this one. ``sock`` was bound without ``SO_REUSEPORT``,
+    so a port another server listens on was refused as busy (:func:`bind`).
+    """
+    family, address = sock.family, sock.getsockname()
+    sock.close()
+    kept = socket.socket(family, socket.SOCK_STREAM)
+    kept.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    kept.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    kept.bind(address)
+    return kept
 
 
 def url_of(sock: socket.socket) -> str:
@@ -141,7 +161,8 @@ def serve(
         report(announce)
         from aiaccess.server import frontends  # gunicorn is imported only for several
 
-        frontends.serve(settings, snapshot, sock.detach(), access_log)
+        with reserve(sock) as kept:
+            frontends.serve(settings, snapshot, kept.getsockname(), access_log)
     else:
         app = create_app(settings, snapshot)
         report(announce)
