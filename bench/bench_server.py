@@ -32,6 +32,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -44,7 +45,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aiaccess.build import canonical_nquads
 from aiaccess.catalog import catalog
 from aiaccess.dataset import assemble
 from aiaccess.server.screening import has_dataset_clause, screen
@@ -68,6 +68,12 @@ class Result:
     """Answers with status 503."""
     other_errors: int = 0
     """Answers with another status than 200 or 503, and socket errors."""
+    server_us: float = float("nan")
+    """CPU time the server's whole process tree spent per request, in µs."""
+    client_us: float = float("nan")
+    """CPU time the load generator (wrk, or the asyncio client) spent per request, in µs."""
+    load: float = float("nan")
+    """The machine's 1-minute load average when the load ended (others share the cores)."""
 
     @property
     def rate(self) -> float:
@@ -305,19 +311,46 @@ def tree_memory_mb(pid: int) -> tuple[float, float]:
     share the dataset and the interpreter with their parent); PSS divides it among
     them, so it adds up to what the tree holds.
     """
+    sizes = [rollup(p) for p in tree(pid)]
+    return sum(r for r, _ in sizes) / 1e3, sum(p for _, p in sizes) / 1e3
+
+
+def tree_cpu_s(pid: int) -> float:
+    """Return the CPU time (user and system) that ``pid`` and its descendants have spent,
+    including descendants that have exited, in seconds (Linux /proc)."""
+    ticks = 0
+    for member in tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_s() -> float:
+    """Return the CPU time of this process and of its children that have exited (wrk)."""
+    me, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def tree(pid: int) -> set[int]:
+    """Return ``pid`` and the ids of all its descendants (Linux /proc)."""
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
         except OSError:
             continue
-    tree, grew = {pid}, True
+    found, grew = {pid}, True
     while grew:
-        more = {c for c, p in parents.items() if p in tree} - tree
-        tree |= more
+        more = {c for c, p in parents.items() if p in found} - found
+        found |= more
         grew = bool(more)
-    sizes = [rollup(p) for p in tree]
-    return sum(r for r, _ in sizes) / 1e3, sum(p for _, p in sizes) / 1e3
+    return found
 
 
 def rollup(pid: int) -> tuple[int, int]:
@@ -369,7 +402,11 @@ def measure(name: str, command: list[str], port: int, args: argparse.Namespace) 
         for _ in range(args.rounds):
             for work in WORKLOADS:
                 for connections in args.connections:
+                    server, client = tree_cpu_s(process.pid), own_cpu_s()
                     result = load(port, work, args.seconds, connections, folder)
+                    result.server_us = (tree_cpu_s(process.pid) - server) * 1e6 / result.requests
+                    result.client_us = (own_cpu_s() - client) * 1e6 / result.requests
+                    result.load = os.getloadavg()[0]
                     run.results.setdefault((work, connections), result)
             run.memory_mb.append(tree_memory_mb(process.pid))
             run.cache_mb.append(cache_mb(port))
@@ -382,11 +419,13 @@ def measure(name: str, command: list[str], port: int, args: argparse.Namespace) 
 def report(runs: list[Run], args: argparse.Namespace) -> None:
     """Print every measurement, then aiaccess's ratios to Oxigraph beside the targets."""
     print(f"{'server':<10}{'workload':<10}{'conns':>6}{'requests':>10}{'req/s':>9}", end="")
-    print(f"{'p50 ms':>9}{'p99 ms':>9}{'503s':>7}{'errors':>8}")
+    print(f"{'p50 ms':>9}{'p99 ms':>9}{'503s':>7}{'errors':>8}{'CPU µs/req':>12}{'load':>6}")
     for run in runs:
         for (work, connections), r in run.results.items():
             print(f"{run.name:<10}{work:<10}{connections:>6}{r.requests:>10}{r.rate:>9.0f}", end="")
-            print(f"{r.p50_ms:>9.2f}{r.p99_ms:>9.2f}{r.unavailable:>7}{r.other_errors:>8}")
+            print(f"{r.p50_ms:>9.2f}{r.p99_ms:>9.2f}{r.unavailable:>7}{r.other_errors:>8}", end="")
+            print(f"{r.server_us:>7.0f} +{r.client_us:>4.0f}{r.load:>6.1f}")
+    print("(CPU µs/req: the server's process tree + the load generator's, per request)")
     for run in runs:
         rss = ", ".join(f"{mb:.0f}" for mb, _ in run.memory_mb)
         pss = ", ".join(f"{mb:.0f}" for _, mb in run.memory_mb)
@@ -446,7 +485,7 @@ def main() -> None:
         args.tmp = tmp
         os.environ["AIACCESS_CACHE"] = str(Path(tmp) / "cache")  # a cold cache, built below
         nquads = Path(tmp) / "dataset.nq"
-        nquads.write_bytes(canonical_nquads(assemble().quads))
+        nquads.write_bytes(assemble().nquads)
         port = free_port()
         runs = [measure("oxigraph", oxigraph_command(Path(tmp), nquads, port), port, args)]
         port = free_port()

@@ -1,6 +1,7 @@
 """Shared fixtures: the shipped dataset (assembled and built once) and disposable copies of it.
 
-The suite runs on every core (pytest-xdist, ``-n auto --dist loadfile``): each
+The suite runs on every core (pytest-xdist, ``-n auto --dist loadfile``), with
+one worker more than there are cores (:func:`pytest_xdist_auto_num_workers`): each
 test module runs whole on one worker, so what a module starts once for its tests
 (a module-scoped server with unusual limits, an external engine) starts once.
 Session fixtures start once per worker that needs them. (``--dist loadgroup``
@@ -50,6 +51,17 @@ LONGEST = (
     "tests/test_publish.py",
 )
 """The modules that take longest on one core, longest first (measured with --durations)."""
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """Start one worker more than there are cores.
+
+    Many modules spend part of their time waiting rather than computing: for a
+    server or engine they started to answer, for a query to reach its time
+    limit, for Chromium to draw. A spare worker runs another module then, so
+    both cores stay busy until the end.
+    """
+    return (os.cpu_count() or 1) + 1
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -133,9 +133,8 @@ def validate() -> None:
 @click.option(
     "--front-ends",
     type=click.IntRange(1),
-    default=1,
-    show_default=True,
-    help="HTTP processes sharing the port; each gets its share of workers, queue and budgets.",
+    help="HTTP processes sharing the port, each with its share of workers, queue and budgets "
+    "[default: cores, at most the workers].",
 )
 @click.option(
     "--max-query-length", default=50_000, show_default=True, help="Longest query, in characters."
@@ -183,7 +182,7 @@ def serve(
     timeout: float,
     allow_service: tuple[str, ...],
     workers: int | None,
-    front_ends: int,
+    front_ends: int | None,
     max_query_length: int,
     max_body_bytes: int,
     max_result_bytes: int,
@@ -205,7 +204,7 @@ def serve(
     """
     from aiaccess.server.limits import Limits
     from aiaccess.server.runner import serve as run_server
-    from aiaccess.server.settings import Settings, default_workers
+    from aiaccess.server.settings import Settings, default_front_ends, default_workers
 
     limits = Limits(
         timeout=timeout,
@@ -217,11 +216,12 @@ def serve(
         worker_memory=worker_memory * 2**20,
         client_seconds=client_budget,
     )
+    workers = workers or default_workers()
     try:
         settings = Settings(
             base_url=base_url or "http://localhost/",
-            workers=workers or default_workers(),
-            front_ends=front_ends,
+            workers=workers,
+            front_ends=front_ends or default_front_ends(workers),
             allow_service=allow_service,
             cors_origins=() if no_cors else cors_origin,
             store=store,

@@ -26,7 +26,7 @@ from aiaccess.server.runner import running
 from aiaccess.server.settings import Settings
 from tests.server.helpers import JSON_RESULTS, InProcess, Listener, in_process, listener
 
-TIMEOUT = 5.0
+TIMEOUT = 2.0
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }} # {}"
 """A cross product of the dataset with itself three times; ``{}`` makes each text unique."""
 

@@ -14,10 +14,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.server.helpers import SERVE, serving
+from aiaccess.server.settings import cores
+from tests.server.helpers import SERVE, serving, wait_until_answering
 from tests.server.test_clients import H2C_QUERY, exchange, h2c_post
 
 COUNT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+BUSY = "Error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
 
 
 @contextmanager
@@ -49,6 +51,12 @@ def alive(pid: int) -> bool:
     return True
 
 
+def listening(port: int) -> int:
+    """Return how many IPv4 sockets listen on ``port`` (Linux /proc/net/tcp)."""
+    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(r.split()[1].endswith(f":{port:04X}") and r.split()[3] == "0A" for r in rows)
+
+
 def count(url: str) -> str:
     """Return the number of statements the server holds, as CSV text."""
     headers = {"accept": "text/csv"}
@@ -57,7 +65,7 @@ def count(url: str) -> str:
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_stops_cleanly_and_takes_its_workers_along(stop: signal.Signals) -> None:
-    with serve("--workers", "2") as (process, _):
+    with serve("--workers", "2", "--front-ends", "1") as (process, _):
         workers = children(process.pid)
         assert len(workers) == 2
         process.send_signal(stop)
@@ -111,6 +119,30 @@ def test_a_proxy_on_loopback_passes_on_its_clients_addresses() -> None:
     assert int(second.headers["retry-after"]) >= 1
 
 
+def test_by_default_each_core_has_a_front_end_up_to_the_workers() -> None:
+    expected = min(cores(), 2)
+    command = [*SERVE, "--workers", "2", "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        wait_until_answering(line.split()[3])
+        health = httpx.get(line.split()[3] + "health").json()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    shown = "1 front end and 2" if expected == 1 else f"{expected} front ends and 2"
+    assert f") with {shown} query workers; press Ctrl-C to stop" in line
+    assert health["front_end"]["of"] == expected
+    assert health["workers"]["configured"] == 2 // expected
+    assert err.count("protections: ") == expected
+
+
+def test_help_names_the_default_front_ends() -> None:
+    done = subprocess.run([*SERVE, "--help"], capture_output=True, text=True, check=True)
+    assert "[default: cores, at most the workers]" in " ".join(done.stdout.split())
+
+
 def test_bad_base_url_is_a_usage_error() -> None:
     done = subprocess.run([*SERVE, "--base-url", "ftp://x"], capture_output=True, text=True)
     assert done.returncode == 2
@@ -123,7 +155,7 @@ def test_busy_port_is_a_one_line_error() -> None:
         done = subprocess.run([*SERVE, "--port", port], capture_output=True, text=True)
         process.send_signal(signal.SIGTERM)
     assert done.returncode == 1
-    assert done.stderr == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    assert done.stderr == BUSY.format(port=port)
 
 
 def test_option_defaults_are_the_library_defaults() -> None:
@@ -133,7 +165,8 @@ def test_option_defaults_are_the_library_defaults() -> None:
 
     defaults = {param.name: param.default for param in command.params}
     limits = Limits()
-    assert defaults["front_ends"] == Settings().front_ends == 1
+    assert defaults["front_ends"] == defaults["workers"]  # none: both follow the cores
+    assert Settings().front_ends == 1  # an application made in process is one front end
     assert (
         defaults["timeout"],
         defaults["max_query_length"],
@@ -206,14 +239,14 @@ def stop_under_load(process: subprocess.Popen[str], url: str) -> tuple[str, str,
 
 
 def test_sigterm_under_load_exits_cleanly_and_a_restart_answers_the_same() -> None:
-    with serve("--workers", "2") as (process, url):
+    with serve("--workers", "2", "--front-ends", "1") as (process, url):
         before = canned_answers(url)
         workers = children(process.pid)
         out, _, seen = stop_under_load(process, url)
     assert process.returncode == 0 and out.strip().endswith("Stopped.")
     assert not any(alive(pid) for pid in workers)
     assert len(seen) >= 50 and set(seen) <= {"200", "503", "closed"}
-    with serve("--workers", "2") as (process, url):
+    with serve("--workers", "2", "--front-ends", "1") as (process, url):
         after = canned_answers(url)
         process.send_signal(signal.SIGTERM)
     assert after == before
@@ -240,6 +273,10 @@ def test_two_front_ends_share_the_port_and_stop_together_under_load() -> None:
         workers = [pid for front_end in front_ends for pid in children(front_end)]
         assert len(front_ends) == 2 and len(workers) == 2  # one query worker each
         assert front_ends_answering(url, set(front_ends)) == set(front_ends)
+        port = url.rsplit(":", 1)[1].strip("/")
+        assert listening(int(port)) == 2  # a socket of its own each: the kernel spreads connections
+        busy = subprocess.run([*SERVE, "--port", port, "--front-ends", "2"], capture_output=True)
+        assert (busy.returncode, busy.stderr) == (1, BUSY.format(port=port).encode())
         first, *rest = exchange(url, [h2c_post(url, H2C_QUERY), H2C_QUERY])  # same uvicorn setup
         proxied = {"x-forwarded-for": "192.0.2.7"}
         asks = [url + "sparql?query=" + f"ASK {{ FILTER({n} = {n}) }}" for n in range(6)]

@@ -1,14 +1,22 @@
-"""Several front-end processes on one listening socket, forked and watched by gunicorn.
+"""Several front-end processes on one port, forked and watched by gunicorn.
 
 One Python process answers at most about 9 000 cached requests a second on a
 2-core machine (the event loop and the HTTP writes are the cost, not the cache),
-so ``aiaccess serve --front-ends N`` runs N of them on the one socket.
-gunicorn's arbiter, a maintained pre-fork process manager, is handed the socket
-:func:`.runner.serve` bound, forks the front ends once that process has imported
-everything and loaded the dataset (a fork starts in milliseconds, a fresh
-interpreter takes half a second, and the front ends share the dataset's memory
-until they write to it), replaces one that dies, and on SIGTERM or SIGINT stops
-them all within :data:`.runner.SHUTDOWN_SECONDS` and exits 0. Each front end is
+so ``aiaccess serve --front-ends N`` runs N of them on the one port.
+gunicorn's arbiter, a maintained pre-fork process manager, is given the address
+:func:`.runner.serve` bound and keeps (:func:`.runner.reserve`), forks the front
+ends once that process has imported everything and loaded the dataset (a fork
+starts in milliseconds, a fresh interpreter takes half a second, and the front
+ends share the dataset's memory until they write to it), replaces one that dies,
+and on SIGTERM or SIGINT stops them all within :data:`.runner.SHUTDOWN_SECONDS`
+and exits 0.
+
+Each front end listens on a socket of its own (gunicorn's ``reuse_port``: each
+binds the address with ``SO_REUSEPORT`` after the fork), and the kernel gives
+each new connection to one of them by a hash of its addresses. On one shared
+socket, the front end that woke first accepted every connection waiting, so a
+client opening 32 connections at once found them split 31/1 or 26/6 as often
+as 16/16, and the busier front end's answers waited twice as long. Each front end is
 a uvicorn server (:class:`FrontEnd`, the ``uvicorn-worker`` package's gunicorn
 worker, with the settings :func:`.runner.server` uses) running an application
 of its own: its own answer cache and its share of the query workers, queue,
@@ -27,9 +35,12 @@ from uvicorn_worker import UvicornWorker
 
 from aiaccess.server.app import create_app
 from aiaccess.server.pool import STARTUP_SECONDS
-from aiaccess.server.runner import PROTOCOL, SHUTDOWN_SECONDS, quiet_upgrades
+from aiaccess.server.runner import BACKLOG, PROTOCOL, SHUTDOWN_SECONDS, quiet_upgrades
 from aiaccess.server.settings import Settings
 from aiaccess.server.snapshot import Snapshot
+
+Address = tuple[Any, ...]
+"""A socket's address as ``getsockname()`` gives it: host and port first."""
 
 
 class FrontEnd(UvicornWorker):  # type: ignore[misc]  # gunicorn has no type hints
@@ -52,20 +63,25 @@ class Arbiter(gunicorn.arbiter.Arbiter):  # type: ignore[misc]
 
 
 class FrontEnds(BaseApplication):  # type: ignore[misc]
-    """gunicorn's arbiter over ``settings.front_ends`` front ends sharing the socket ``fd``,
+    """gunicorn's arbiter over ``settings.front_ends`` front ends listening on ``address``,
     each serving ``snapshot``."""
 
-    def __init__(self, settings: Settings, snapshot: Snapshot, fd: int, access_log: bool) -> None:
+    def __init__(
+        self, settings: Settings, snapshot: Snapshot, address: Address, access_log: bool
+    ) -> None:
         self.settings = settings
         self.snapshot = snapshot
-        self.fd = fd
+        self.address = address
         self.access_log = access_log
         super().__init__()
 
     def load_config(self) -> None:
-        """Set gunicorn's options: the inherited socket, the front ends, quiet logs."""
+        """Set gunicorn's options: a socket per front end, the front ends, quiet logs."""
+        host, port = self.address[:2]
         options = {
-            "bind": [f"fd://{self.fd}"],
+            "bind": [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"],
+            "reuse_port": True,
+            "backlog": BACKLOG,
             "workers": self.settings.front_ends,
             "worker_class": f"{__name__}.{FrontEnd.__qualname__}",
             "graceful_timeout": SHUTDOWN_SECONDS,
@@ -88,14 +104,14 @@ class FrontEnds(BaseApplication):  # type: ignore[misc]
         return create_app(self.settings.share(), self.snapshot)
 
 
-def serve(settings: Settings, snapshot: Snapshot, fd: int, access_log: bool) -> None:
-    """Serve ``snapshot`` on the bound socket ``fd`` with ``settings.front_ends`` front ends
+def serve(settings: Settings, snapshot: Snapshot, address: Address, access_log: bool) -> None:
+    """Serve ``snapshot`` on ``address`` (host, port, …) with ``settings.front_ends`` front ends
     until a stop; gunicorn's ``sys.exit(0)`` after a stop is a return.
 
     :raises SystemExit: with gunicorn's status if a front end could not start.
     """
     try:
-        FrontEnds(settings, snapshot, fd, access_log).run()
+        FrontEnds(settings, snapshot, address, access_log).run()
     except SystemExit as stop:
         if stop.code:
             raise

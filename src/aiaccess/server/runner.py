@@ -6,18 +6,18 @@ the workers and returns normally. :func:`running` serves in a background
 thread for tests and benchmarks.
 
 With ``--front-ends N`` (more than one), :mod:`aiaccess.server.frontends` runs N
-front-end processes on the bound socket, under gunicorn (imported only then).
+front-end processes on the bound port, under gunicorn (imported only then).
 
-HTTP/1.1 is read by uvicorn's ``zttp`` protocol (falling back to ``h11``), never
-by ``httptools``: a request that offers ``Upgrade: h2c``, as Java's HttpClient
-and ``curl --http2`` do, loses its body under ``httptools`` (Kludex/uvicorn#2722),
-while these two ignore the offer as RFC 9110 allows and answer in HTTP/1.1.
+HTTP/1.1 is read by uvicorn's ``zttp`` protocol, never by ``httptools``: a request
+that offers ``Upgrade: h2c``, as Java's HttpClient and ``curl --http2`` do, loses
+its body under ``httptools`` (Kludex/uvicorn#2722), while ``zttp`` ignores the
+offer as RFC 9110 allows and answers in HTTP/1.1; :mod:`aiaccess.server.http11`
+makes it write each response in one piece.
 """
 
 from __future__ import annotations
 
 import copy
-import importlib.util
 import logging
 import signal
 import socket
@@ -35,15 +35,14 @@ from uvicorn.config import LOGGING_CONFIG
 
 from aiaccess.errors import AiaccessError
 from aiaccess.server.app import create_app
+from aiaccess.server.http11 import OneWrite
 from aiaccess.server.settings import Settings
 from aiaccess.server.snapshot import load
 
 SHUTDOWN_SECONDS = 5
 """How long requests in progress may take to finish once a stop is asked."""
-
-
-HTTP_PROTOCOL = "zttp" if importlib.util.find_spec("zttp") else "h11"
-"""uvicorn's HTTP/1.1 implementation: both handle an ``Upgrade: h2c`` offer correctly."""
+BACKLOG = 2048
+"""Connections the kernel may queue on a listening socket before one is accepted."""
 
 _IGNORED_UPGRADE = ("Unsupported upgrade request.", "No supported WebSocket library detected.")
 
@@ -66,9 +65,27 @@ def bind(host: str, port: int) -> socket.socket:
         sock.close()
         reason = getattr(error, "strerror", None) or str(error)
         raise AddressError(f"cannot listen on {host}:{port}: {reason}") from None
-    sock.listen(2048)
+    sock.listen(BACKLOG)
     sock.set_inheritable(True)
     return sock
+
+
+def reserve(sock: socket.socket) -> socket.socket:
+    """Close the listening socket ``sock`` and return one bound to its address with
+    ``SO_REUSEPORT``, not listening: it keeps the port while several front ends each
+    listen there on a socket of their own (:mod:`.frontends`).
+
+    The kernel gives a new connection to one of the listening sockets by a hash of
+    its addresses, never to this one. ``sock`` was bound without ``SO_REUSEPORT``,
+    so a port another server listens on was refused as busy (:func:`bind`).
+    """
+    family, address = sock.family, sock.getsockname()
+    sock.close()
+    kept = socket.socket(family, socket.SOCK_STREAM)
+    kept.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    kept.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    kept.bind(address)
+    return kept
 
 
 def url_of(sock: socket.socket) -> str:
@@ -81,7 +98,7 @@ def url_of(sock: socket.socket) -> str:
 
 
 PROTOCOL: dict[str, Any] = {
-    "http": HTTP_PROTOCOL,
+    "http": OneWrite,
     "ws": "none",
     "timeout_graceful_shutdown": SHUTDOWN_SECONDS,
     "server_header": False,
@@ -139,12 +156,13 @@ def serve(
     if not base_url_given:
         settings = replace(settings, base_url=url)
     snapshot = load(settings.base_url, settings.store)
-    announce = f"Serving aiaccess at {url} (SPARQL endpoint {url}sparql); press Ctrl-C to stop"
+    announce = announcement(url, settings)
     if settings.front_ends > 1:
         report(announce)
         from aiaccess.server import frontends  # gunicorn is imported only for several
 
-        frontends.serve(settings, snapshot, sock.detach(), access_log)
+        with reserve(sock) as kept:
+            frontends.serve(settings, snapshot, kept.getsockname(), access_log)
     else:
         app = create_app(settings, snapshot)
         report(announce)
@@ -152,6 +170,25 @@ def serve(
             server(app, access_log).run(sockets=[sock])
         sock.close()
     report("Stopped.")
+
+
+def announcement(url: str, settings: Settings) -> str:
+    """Return the line that says where the server answers and how many processes serve it
+    (each front end runs its share of the workers, rounded up).
+
+    >>> announcement("http://127.0.0.1:8000/", Settings(workers=3, front_ends=2)).split(") ")[1]
+    'with 2 front ends and 4 query workers; press Ctrl-C to stop'
+    """
+    workers = settings.share().workers * settings.front_ends
+    processes = f"{_count(settings.front_ends, 'front end')} and {_count(workers, 'query worker')}"
+    return f"Serving aiaccess at {url} (SPARQL endpoint {url}sparql) with {processes}; " + (
+        "press Ctrl-C to stop"
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    """Return ``n`` and ``noun``, plural unless one."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _log_to_stderr() -> None:

@@ -12,9 +12,29 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
 
+def cores() -> int:
+    """Return the number of cores this process may run on (its CPU affinity on Linux)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # no affinity on this platform
+        return os.cpu_count() or 1
+
+
 def default_workers() -> int:
     """Return the default number of query worker processes: one per core, at least two."""
-    return max(2, os.cpu_count() or 1)
+    return max(2, cores())
+
+
+def default_front_ends(workers: int) -> int:
+    """Return the default number of front-end processes ``aiaccess serve`` runs beside
+    ``workers`` query workers: one per core, as the reference servers use every core
+    (one front end is one Python process, bound to one core), but no more than the
+    workers, so that each front end has a worker of its own.
+
+    >>> default_front_ends(1)
+    1
+    """
+    return min(cores(), workers)
 
 
 @dataclass(frozen=True)
@@ -35,7 +55,8 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     front_ends: int = 1
     """Front-end processes serving the one socket (:mod:`aiaccess.server.runner`); each has
-    its own answer cache and :meth:`share` of the rest."""
+    its own answer cache and :meth:`share` of the rest. An application made in process is
+    one front end; ``aiaccess serve`` runs :func:`default_front_ends` unless told."""
     sandbox: bool = True
     """Cut query workers off the network when no SERVICE is allowed; False only to test the
     screening alone, as on platforms without seccomp."""
