@@ -45,7 +45,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aiaccess.build import canonical_nquads
 from aiaccess.catalog import catalog
 from aiaccess.dataset import assemble
 from aiaccess.server.screening import has_dataset_clause, screen
@@ -486,7 +485,7 @@ def main() -> None:
         args.tmp = tmp
         os.environ["AIACCESS_CACHE"] = str(Path(tmp) / "cache")  # a cold cache, built below
         nquads = Path(tmp) / "dataset.nq"
-        nquads.write_bytes(canonical_nquads(assemble().quads))
+        nquads.write_bytes(assemble().nquads)
         port = free_port()
         runs = [measure("oxigraph", oxigraph_command(Path(tmp), nquads, port), port, args)]
         port = free_port()

@@ -12,6 +12,8 @@ import pytest
 
 from aiaccess.build import build
 from aiaccess.errors import AiaccessError, DataSyntaxError, EvidenceError, ValidationFailed
+from aiaccess.namespaces import COMPARISON_GRAPH as COMPARISON
+from aiaccess.namespaces import GRAPH
 from aiaccess.resources import Resources
 
 ARTIFACTS = [
@@ -52,19 +54,27 @@ def test_checksums_cover_every_other_file(dist: Path) -> None:
         assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest
 
 
-def test_nquads_are_sorted_lines(dist: Path) -> None:
+def test_nquads_are_each_parts_sorted_lines_once(dist: Path) -> None:
+    """The base's lines, then the group's (the shipped data is one), then those about graphs."""
     lines = (dist / "dataset.nq").read_bytes().splitlines()
-    assert lines == sorted(lines)
     assert len(lines) == len(set(lines))
+    base = [line for line in lines if line.endswith((b"/ontology> .", b"/registry> ."))]
+    assert lines[: len(base)] == sorted(base)
+    about_graphs = [line for line in lines if line.startswith(b"<" + GRAPH.encode())]
+    assert [line.split(b" ")[0] for line in about_graphs] == [b"<" + COMPARISON.encode() + b">"] * 5
+    assert lines[-len(about_graphs) :] == sorted(about_graphs)
+    group = lines[len(base) : -len(about_graphs)]
+    assert group == sorted(group)
 
 
 def test_every_serialization_holds_the_same_data(dist: Path) -> None:
     nq = set(ox.parse(path=dist / "dataset.nq", format=ox.RdfFormat.N_QUADS))
     trig = set(ox.parse(path=dist / "dataset.trig", format=ox.RdfFormat.TRIG))
     jsonld = set(ox.parse(path=dist / "dataset.jsonld", format=ox.RdfFormat.JSON_LD))
-    union = set(ox.parse(path=dist / "dataset.ttl", format=ox.RdfFormat.TURTLE))
+    union = [q.triple for q in ox.parse(path=dist / "dataset.ttl", format=ox.RdfFormat.TURTLE)]
     assert nq == trig == jsonld
-    assert {q.triple for q in union} == {q.triple for q in nq}
+    assert set(union) == {q.triple for q in nq}
+    assert len(union) == len(set(union))  # no triple written twice
 
 
 def test_article_graphs_are_named_after_their_slugs(dist: Path) -> None:

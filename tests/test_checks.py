@@ -15,10 +15,13 @@ import pytest
 
 from aiaccess import checks
 from aiaccess.catalog import parse
+from aiaccess.dataset import Assembled, assemble
 from aiaccess.errors import QueryError
 from aiaccess.namespaces import REGISTRY_GRAPH
 from aiaccess.resources import Resources
+from aiaccess.validate import check as check_all
 from tests.conftest import SHIPPED
+from tests.test_generate import _generator
 
 EXAMPLES = Path(__file__).resolve().parent / "checks"
 REGISTRY = EXAMPLES / "registry.ttl"
@@ -67,10 +70,7 @@ def test_invalid_example_fails_on_its_check(name: str) -> None:
     }
 
 
-def test_shipped_data_passes_every_check(assembled: object) -> None:
-    from aiaccess.dataset import Assembled
-
-    assert isinstance(assembled, Assembled)
+def test_shipped_data_passes_every_check(assembled: Assembled) -> None:
     store = ox.Store()
     store.bulk_extend(assembled.quads)
     assert checks.run(store, SHIPPED) == []
@@ -95,3 +95,58 @@ def test_a_malformed_check_names_its_file(resources: Resources) -> None:
 def test_parse_reads_the_rule_from_the_summary() -> None:
     check = parse("#+ summary: Nothing is orphaned.\nSELECT ?focus WHERE {}", "x-violation")
     assert check.question == "Nothing is orphaned."
+
+
+INJECTED = """
+<https://w3id.org/aiaccess/id/policy/injected-restriction> a aia:AccessRestriction ;
+    rdfs:label "An injected restriction"@en ;
+    aia:certainty aia:Reported ;
+    aia:service <https://w3id.org/aiaccess/id/product/injected-nowhere> ;
+    schema:startDate "2024-07-13"^^xsd:date ;
+    schema:endDate "2024-07-01"^^xsd:date .
+<https://w3id.org/aiaccess/id/policy/injected-restriction-2> a aia:AccessRestriction ;
+    rdfs:label "Another injected restriction"@en ;
+    aia:actor <https://w3id.org/aiaccess/id/org/openai> .
+"""
+"""Appended to one generated article: no actor or service, no evidence, dates reversed, a
+dangling IRI."""
+UNMENTIONED = '<https://w3id.org/aiaccess/id/org/openai> aia:surfaceForm "Zzyzx Unmentioned"@en .\n'
+"""Appended to the generated registry: a surface form no article contains."""
+
+
+def _whole_store_findings(data: Assembled, resources: Resources) -> set[tuple[str, ...]]:
+    """Run every check once on a store holding every quad (the reference)."""
+    store = ox.Store()
+    store.bulk_extend(data.quads)
+    found = checks.run(store, resources)
+    return {(f.focus, f.path or "", f.message, f.check) for f in found}
+
+
+def _grouped_findings(data: Assembled, resources: Resources) -> set[tuple[str, ...]]:
+    """Return what validation reports from the checks, run on the base and per group."""
+    report = check_all(data, resources)
+    prefix = checks.CHECK_IRI
+    found = [v for v in report.violations if v.shape.startswith(prefix)]
+    return {(v.focus, v.path or "", v.message, v.shape) for v in found}
+
+
+def test_checks_per_group_find_what_one_run_on_every_quad_finds(assembled: Assembled) -> None:
+    assert (
+        _grouped_findings(assembled, SHIPPED) == _whole_store_findings(assembled, SHIPPED) == set()
+    )
+
+
+def test_checks_per_group_find_injected_violations_as_one_run_does(tmp_path: Path) -> None:
+    """Twelve generated articles in three groups, with a violation of every check injected."""
+    root = tmp_path / "corpus"
+    _generator().generate(12, root, seed=3)
+    article = next((root / "data" / "articles").glob("*-00006.ttl"))
+    article.write_text(article.read_text(encoding="utf-8") + INJECTED, encoding="utf-8")
+    registry = root / "data" / "registry.ttl"
+    registry.write_text(registry.read_text(encoding="utf-8") + UNMENTIONED, encoding="utf-8")
+    resources = Resources(root)
+    data = assemble(resources)
+    assert len(data.groups) == 3
+    whole = _whole_store_findings(data, resources)
+    assert _grouped_findings(data, resources) == whole
+    assert {f[3].removeprefix(checks.CHECK_IRI) for f in whole} == set(CHECKS)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from aiaccess.build import build
 from aiaccess.memo import CACHE_ENV
+from aiaccess.namespaces import DATASET_IRI, ID, VOID
 from aiaccess.resources import Resources
+from tests.dumps import assert_dumps_hold_the_dataset
+from tests.test_generate import _generator
 
 FR = "data/articles/fr-azure-openai-individual-developers.ttl"
 
@@ -77,3 +81,41 @@ def test_a_changed_seed_is_not_recalled(
     ]
     sums.write_text("\n".join(lines) + "\n")
     assert _build(resources, tmp_path / "second") == [(5, 5)]
+
+
+def _void_counts(dist: Path) -> tuple[int, int]:
+    """Return VoID's triples and entities of the whole dataset."""
+    store = ox.Store()
+    store.load(path=dist / "void.ttl", format=ox.RdfFormat.TURTLE)
+    rows = store.query(
+        f"SELECT ?t ?e {{ <{DATASET_IRI}> <{VOID}triples> ?t ; <{VOID}entities> ?e }}"
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    row = next(rows)
+    return int(row["t"].value), int(row["e"].value)  # type: ignore[union-attr]
+
+
+def test_several_groups_rebuild_as_a_clean_build_and_every_parser_reads_the_dumps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twelve generated articles (three groups): fragments spliced, one group recomputed."""
+    root = tmp_path / "corpus"
+    _generator().generate(12, root, seed=3)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "memo"))
+    _build(Resources(root), tmp_path / "first")
+    assert_dumps_hold_the_dataset(tmp_path / "first")
+    quads = list(ox.parse(path=tmp_path / "first" / "dataset.nq", format=ox.RdfFormat.N_QUADS))
+    subjects = {q.subject for q in quads if q.subject.value.startswith(ID)}
+    assert _void_counts(tmp_path / "first") == (len(quads), len(subjects))
+    path = next((root / "data" / "articles").glob("*-00006.ttl"))
+    path.write_text(path.read_text().replace('"Synthetic article ', '"Edited article ', 1))
+    before = set((tmp_path / "memo" / "fragments").iterdir())
+    assert _build(Resources(root), tmp_path / "incremental") == [(12, 12)]
+    added = {p.name.rsplit(".", 2)[0] for p in (tmp_path / "memo" / "fragments").iterdir()}
+    assert len(added - {p.name.rsplit(".", 2)[0] for p in before}) == 1  # the edited group's
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "fresh-memo"))
+    _build(Resources(root), tmp_path / "clean")
+    for name in sorted(p.name for p in (tmp_path / "clean").iterdir()):
+        clean = (tmp_path / "clean" / name).read_bytes()
+        assert (tmp_path / "incremental" / name).read_bytes() == clean, name
+    assert b"Edited article" in (tmp_path / "clean" / "dataset.nq").read_bytes()

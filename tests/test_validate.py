@@ -74,13 +74,13 @@ def injected(assembled: Assembled) -> Assembled:
         articles[path.stem] = _example_quads(path, known)
     parts = [assembled.base, assembled.derived, *articles.values()]
     everything = sorted({q for part in parts for q in part}, key=str)
-    return Assembled(
+    return Assembled.of(
         everything,
         assembled.sources,
         assembled.files,
-        assembled.base,
         articles,
-        derived=assembled.derived,
+        assembled.base,
+        assembled.derived,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -42,19 +42,17 @@ def build(
     report = check(data, res)
     if not report.conforms:
         raise ValidationFailed(f"the dataset does not conform to the shapes:\n{report.text()}")
-    writers = artifacts(data, res)
     out = out.resolve()
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        for name, write in writers.items():
-            (tmp / name).write_bytes(write())
-        (tmp / CHECKSUMS).write_bytes(_checksums(tmp, list(writers)))
+        sums = {name: _write(tmp / name, chunks()) for name, chunks in streams(data, res).items()}
+        (tmp / CHECKSUMS).write_bytes(_manifest(sums))
         _swap(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return [out / name for name in [*writers, CHECKSUMS]]
+    return [out / name for name in [*sums, CHECKSUMS]]
 
 
 def artifacts(data: Assembled, res: Resources) -> dict[str, Callable[[], bytes]]:
@@ -62,22 +60,39 @@ def artifacts(data: Assembled, res: Resources) -> dict[str, Callable[[], bytes]]
 
     Public so that the server can offer byte-identical downloads without a build.
     """
-    triples = list(dict.fromkeys(q.triple for q in data.quads))
+    return {name: _joined(chunks) for name, chunks in streams(data, res).items()}
+
+
+def streams(data: Assembled, res: Resources) -> dict[str, Callable[[], Iterator[bytes]]]:
+    """Return each artifact's file name and the function yielding its bytes piece by piece.
+
+    The dumps are their parts' fragments one after the other (see
+    :mod:`aiaccess.fragments`), so a large dataset is never held whole.
+    """
     return {
-        "dataset.trig": lambda: _serialize(data.quads, ox.RdfFormat.TRIG),
-        "dataset.nq": lambda: data.nquads or canonical_nquads(data.quads),
-        "dataset.ttl": lambda: _serialize(triples, ox.RdfFormat.TURTLE),
-        "dataset.jsonld": lambda: _serialize(data.quads, ox.RdfFormat.JSON_LD),
-        "ontology.ttl": lambda: res.ontology.read_bytes(),
-        "shapes.ttl": lambda: res.shapes.read_bytes(),
-        "void.ttl": lambda: _serialize(void.describe(data), ox.RdfFormat.TURTLE),
+        "dataset.trig": lambda: data.dump("dataset.trig"),
+        "dataset.nq": lambda: data.dump("dataset.nq"),
+        "dataset.ttl": lambda: data.dump("dataset.ttl"),
+        "dataset.jsonld": lambda: data.dump("dataset.jsonld"),
+        "ontology.ttl": lambda: iter([res.ontology.read_bytes()]),
+        "shapes.ttl": lambda: iter([res.shapes.read_bytes()]),
+        "void.ttl": lambda: iter([_serialize(void.describe(data), ox.RdfFormat.TURTLE)]),
     }
 
 
-def canonical_nquads(quads: list[ox.Quad]) -> bytes:
-    """Return N-Quads with one statement per line, lines sorted by their bytes."""
-    lines = _serialize(quads, ox.RdfFormat.N_QUADS).splitlines(keepends=True)
-    return b"".join(sorted(lines))
+def _joined(chunks: Callable[[], Iterator[bytes]]) -> Callable[[], bytes]:
+    """Return a function joining the pieces ``chunks`` yields."""
+    return lambda: b"".join(chunks())
+
+
+def _write(path: Path, chunks: Iterable[bytes]) -> str:
+    """Write ``chunks`` to ``path``; return the file's SHA-256, computed while writing."""
+    digest = hashlib.sha256()
+    with path.open("wb") as out:
+        for chunk in chunks:
+            digest.update(chunk)
+            out.write(chunk)
+    return digest.hexdigest()
 
 
 def _serialize(statements: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
@@ -87,9 +102,9 @@ def _serialize(statements: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat) -
     return data
 
 
-def _checksums(folder: Path, names: list[str]) -> bytes:
-    """Return a ``sha256sum``-compatible manifest of ``names`` in ``folder``."""
-    return sha256sums({n: (folder / n).read_bytes() for n in names})
+def _manifest(sums: Mapping[str, str]) -> bytes:
+    """Return a ``sha256sum``-compatible manifest from each file's SHA-256, by name."""
+    return "".join(f"{sums[n]}  {n}\n" for n in sorted(sums)).encode()
 
 
 def sha256sums(files: Mapping[str, bytes]) -> bytes:
@@ -98,8 +113,7 @@ def sha256sums(files: Mapping[str, bytes]) -> bytes:
     >>> sha256sums({"a.txt": b""}).decode().endswith("b855  a.txt" + chr(10))
     True
     """
-    lines = [f"{hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in sorted(files)]
-    return "".join(lines).encode()
+    return _manifest({name: hashlib.sha256(body).hexdigest() for name, body in files.items()})
 
 
 def _swap(tmp: Path, out: Path) -> None:

@@ -10,28 +10,44 @@ code; the seed is checked against the manifest), so a rebuild after editing one
 article computes one article. :data:`DATASET_STEPS` lists the computed steps
 that read several articles at once; adding one is one line there. They are
 computed per independent group of linked articles (:mod:`aiaccess.groups`),
-in parallel worker processes when there are many, and remembered per group.
+in parallel worker processes when there are many, and remembered per group,
+with the group's fragment of each dump (:mod:`aiaccess.fragments`).
+
+What :func:`assemble` returns names those remembered pieces rather than holding
+them: the whole dataset is never a list of Python quads in a build, so a
+rebuild after one edit does the work of one article and one group, and copies
+the rest.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
+import json
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from aiaccess import comparison, evidence, groups, memo, mentions, seeds, temporal
+from aiaccess import comparison, evidence, fragments, groups, memo, mentions, seeds, temporal
 from aiaccess.articles import Context, Forms, Job, compute, source_of
 from aiaccess.errors import DataError
+from aiaccess.fragments import Left
 from aiaccess.graphindex import GraphIndex
-from aiaccess.namespaces import ONTOLOGY_GRAPH, REGISTRY_GRAPH
+from aiaccess.namespaces import (
+    GRAPH,
+    ONTOLOGY_GRAPH,
+    REGISTRY_GRAPH,
+    article_graph,
+    article_iri,
+)
 from aiaccess.resources import Resources, default_resources
 from aiaccess.turtle import parse_file
 
@@ -50,29 +66,195 @@ PARALLEL_FROM = 16
 
 
 @dataclass(frozen=True)
-class Assembled:
-    """The dataset's quads, sorted, with the sources they came from."""
+class Piece:
+    """Bytes remembered in the cache and read when asked, or held here when not remembered."""
 
-    quads: list[ox.Quad]
+    kind: str
+    name: str
+    held: bytes | None = None
+
+    def read(self) -> bytes:
+        """Return the bytes.
+
+        :raises OSError: if the cache lost them since they were written.
+        """
+        if self.held is not None:
+            return self.held
+        data = memo.get(self.kind, self.name)
+        if data is None:
+            raise OSError(f"the cache lost {self.kind}/{self.name} during the build; build again")
+        return data
+
+    @classmethod
+    def keep(cls, kind: str, name: str, data: bytes) -> Piece:
+        """Remember ``data``; hold it here if the cache is off or cannot be written."""
+        return cls(kind, name, None if memo.put(kind, name, data) else data)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """One part's share of each dump (:mod:`aiaccess.fragments`) and its statistics."""
+
+    dumps: dict[str, Piece]
+    stats: fragments.Stats
+
+
+@dataclass(frozen=True)
+class Part:
+    """One article's part: the article, its N-Quads (one sorted line per quad) and its name.
+
+    ``digest`` is the SHA-256 of everything the part was computed from (the
+    article file, the registry, the code); it names the part's validation unit.
+    """
+
+    source: evidence.Source
+    piece: Piece
+    digest: str
+
+    @property
+    def data(self) -> bytes:
+        """Return the part's N-Quads."""
+        return self.piece.read()
+
+    @property
+    def quads(self) -> list[ox.Quad]:
+        """Return the part's quads, parsed again at each call (they are not kept)."""
+        return _parse(self.data)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Linked articles (:mod:`aiaccess.groups`), the graphs computed from them and their dumps."""
+
+    slugs: list[str]
+    piece: Piece
+    """The computed graphs as N-Quads, one sorted line per quad."""
+    digest: str
+    """The SHA-256 of the base and of the group's articles' parts (names its units)."""
+    fragment: Fragment
+
+    @property
+    def data(self) -> bytes:
+        """Return the computed graphs' N-Quads."""
+        return self.piece.read()
+
+    @property
+    def derived(self) -> list[ox.Quad]:
+        """Return the computed graphs' quads (parsed at each call)."""
+        return _parse(self.data)
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """The assembled dataset: where its parts are, their dumps' fragments, its articles.
+
+    Nothing here holds the whole dataset as Python objects: the parts are read
+    (from the cache) one at a time when asked. :attr:`quads` parses everything,
+    for the library and the tests on small data.
+    """
+
     sources: list[evidence.Source]
     files: dict[str, Path]
     """Named-graph IRI -> the curated file it was built from (for messages)."""
-    base: list[ox.Quad] = field(default_factory=list)
+    base: list[ox.Quad]
     """The ontology and registry graphs."""
-    articles: dict[str, list[ox.Quad]] = field(default_factory=dict)
+    parts: dict[str, Part]
     """Article slug -> what that article contributes: its graph and its mentions."""
-    digests: dict[str, str] = field(default_factory=dict)
-    """Article slug -> SHA-256 of its part's N-Quads (names its validation result)."""
-    derived: list[ox.Quad] = field(default_factory=list)
-    """The graphs computed from the whole dataset (:data:`DATASET_STEPS`)."""
-    groups: list[Group] = field(default_factory=list)
-    """The independent groups of linked articles, each with its share of ``derived``."""
-    nquads: bytes = b""
-    """``quads`` as canonical N-Quads (one sorted line per quad), if assembled here."""
+    groups: list[Group]
+    """The independent groups of linked articles, each with its computed graphs."""
+    fragments: list[Fragment]
+    """The dumps' fragments in their order: the base, each group, the dataset-level part."""
+
+    @classmethod
+    def of(
+        cls,
+        quads: Iterable[ox.Quad],
+        sources: list[evidence.Source],
+        files: dict[str, Path],
+        articles: dict[str, list[ox.Quad]] | None = None,
+        base: list[ox.Quad] | None = None,
+        derived: list[ox.Quad] | None = None,
+    ) -> Assembled:
+        """Return quads already in memory as assembled data (one part, held here).
+
+        :param articles: what each article contributes, if the quads are split so
+            (validation units are made from them, with ``base`` and ``derived``).
+        """
+        data = _canonical(list(quads))
+        parts = {slug: _held_part(slug, own, sources) for slug, own in (articles or {}).items()}
+        piece = Piece("derived", "", _canonical(derived or []))
+        whole = _parse(data)
+        fragment, triples, found = fragments.serialize(whole, (q.triple for q in whole), Left())
+        stats = fragments.Stats(fragments.graph_counts(whole), triples, found, [], [])
+        held = Fragment({name: Piece("", "", body) for name, body in fragment.items()}, stats)
+        group = Group(list(parts), piece, hashlib.sha256(piece.read()).hexdigest(), held)
+        return cls(sources, files, base or [], parts, [group], [held])
+
+    @functools.cached_property
+    def quads(self) -> list[ox.Quad]:
+        """Every quad, in the order of ``dataset.nq``."""
+        return _parse(self.nquads)
+
+    @property
+    def nquads(self) -> bytes:
+        """The dataset as N-Quads, as ``dataset.nq`` holds it."""
+        return b"".join(f.dumps["dataset.nq"].read() for f in self.fragments)
+
+    @property
+    def articles(self) -> dict[str, list[ox.Quad]]:
+        """Article slug -> its part's quads (all parsed: for small data and tests)."""
+        return {slug: part.quads for slug, part in self.parts.items()}
+
+    @property
+    def derived(self) -> list[ox.Quad]:
+        """The graphs computed from the articles (:data:`DATASET_STEPS`), every group's."""
+        return _parse(_merged([group.data for group in self.groups]))
+
+    @property
+    def digests(self) -> dict[str, str]:
+        """Article slug -> the name of its part (and of its validation unit)."""
+        return {slug: part.digest for slug, part in self.parts.items()}
+
+    def graph_counts(self) -> dict[str, int]:
+        """Return each named graph's number of quads, by IRI."""
+        counts: Counter[str] = Counter()
+        for fragment in self.fragments:
+            counts.update(fragment.stats.graphs)
+        return dict(sorted(counts.items()))
+
+    @property
+    def triples(self) -> int:
+        """The number of distinct triples in the union of the graphs (``dataset.ttl``'s)."""
+        return sum(fragment.stats.triples for fragment in self.fragments)
+
+    @property
+    def entities(self) -> int:
+        """The number of distinct subjects in the ``id/`` namespace."""
+        return sum(fragment.stats.entities for fragment in self.fragments)
+
+    def dump(self, name: str) -> Iterator[bytes]:
+        """Yield the dump ``name`` (a key of :data:`aiaccess.fragments.DUMPS`) piece by piece."""
+        return fragments.dump(name, (f.dumps[name].read() for f in self.fragments))
+
+
+def _held_part(slug: str, quads: list[ox.Quad], sources: list[evidence.Source]) -> Part:
+    """Return an article's part held in memory (its source, if known, else a placeholder)."""
+    data = _canonical(quads)
+    known = {source.slug: source for source in sources}
+    source = known.get(slug) or evidence.Source(
+        slug,
+        "",
+        Path(slug),
+        ox.NamedNode(article_iri(slug)),
+        ox.NamedNode(article_graph(slug)),
+        "",
+        "",
+    )
+    return Part(source, Piece("", "", data), hashlib.sha256(data).hexdigest())
 
 
 def assemble(resources: Resources | None = None, progress: Progress | None = None) -> Assembled:
-    """Read seeds, ontology, registry and articles into one sorted list of quads.
+    """Read seeds, ontology, registry and articles into the parts of the dataset.
 
     :param progress: called as articles are done, for a progress bar.
     :raises SeedError: if a seed is missing or changed.
@@ -90,47 +272,109 @@ def assemble(resources: Resources | None = None, progress: Progress | None = Non
     registry = parse_file(res.registry, res.relative(res.registry))
     _no_blank_nodes(registry, res.relative(res.registry))
     base += _in_graph(registry, REGISTRY_GRAPH)
+    base = _parse(_canonical(base))
     files = {ONTOLOGY_GRAPH: res.relative(res.ontology), REGISTRY_GRAPH: res.relative(res.registry)}
-    context = Context(manifest, Forms(mentions.surface_forms(registry)))
+    context = _Lazy(manifest, registry)
     salt = memo.key(res.registry.read_bytes())
     jobs = [Job(path, res.relative(path), res.seeds) for path in res.article_files()]
     parts = _parts(jobs, context, salt, progress)
     sources = [part.source for part in parts]
     files |= {source.graph.value: source.path for source in sources}
-    articles = {part.source.slug: part.quads for part in parts}
-    digests = {part.source.slug: part.digest for part in parts}
-    base_data = _nquads(base)
+    base_data = _canonical(base)
     found = _groups(base, base_data, parts)
-    _, derived = _union([(group.data, group.derived) for group in found])
-    chunks = [(base_data, base), *((part.data, part.quads) for part in parts)]
-    nquads, quads = _union(chunks + [(group.data, group.derived) for group in found])
-    return Assembled(quads, sources, files, base, articles, digests, derived, found, nquads)
+    head = _base_fragment(base, base_data)
+    tail = _dataset_fragment(base, [group.fragment.stats for group in found])
+    chunks = [head, *(group.fragment for group in found), tail]
+    return Assembled(sources, files, base, {p.source.slug: p for p in parts}, found, chunks)
 
 
 def store(resources: Resources | None = None) -> ox.Store:
     """Return an in-memory Oxigraph store holding the assembled dataset."""
     result = ox.Store()
-    result.bulk_extend(assemble(resources).quads)
+    result.bulk_load(assemble(resources).nquads, format=ox.RdfFormat.N_QUADS)
     return result
 
 
-@dataclass(frozen=True)
-class Group:
-    """Linked articles (:mod:`aiaccess.groups`) and the graphs computed from them."""
+class _Lazy:
+    """The articles' shared context, made only if some article must be computed."""
 
-    slugs: list[str]
-    derived: list[ox.Quad]
-    data: bytes
-    """``derived`` as N-Quads, one sorted line per quad."""
-    digest: str
-    """The SHA-256 of the group's articles' parts (names its validation unit)."""
+    def __init__(self, manifest: dict[str, str], registry: list[ox.Triple]) -> None:
+        self.manifest = manifest
+        self._registry = registry
+
+    @functools.cached_property
+    def context(self) -> Context:
+        """Return the context: the manifest and the registry's names."""
+        return Context(self.manifest, Forms(mentions.surface_forms(self._registry)))
+
+
+def _base_fragment(base: list[ox.Quad], base_data: bytes) -> Fragment:
+    """Return the base's fragment of each dump: remembered, or serialized here."""
+    return _fragment("base-" + memo.key(base_data), lambda: _serialized(base, [], Left()))
+
+
+def _dataset_fragment(base: list[ox.Quad], stats: list[fragments.Stats]) -> Fragment:
+    """Return the dataset-level part's fragment: what the groups handed over, once each.
+
+    Those are the quads about the graphs themselves (the languages of
+    graph/comparison, which every group states) and, for Turtle, the triples of
+    resources that articles in several groups describe alike (see
+    :func:`_shared`).
+    """
+    handed = sorted({line for s in stats for line in s.handed})
+    shared = sorted({line for s in stats for line in s.shared})
+    quads = _parse("".join(handed).encode())
+    triples = list(ox.parse("".join(shared).encode(), format=ox.RdfFormat.N_TRIPLES))
+    bodies, stat = _serialized(quads, triples, _left(base, frozenset()))
+    return Fragment({name: Piece("", "", body) for name, body in bodies.items()}, stat)
+
+
+def _serialized(
+    quads: list[ox.Quad], extra: list[ox.Triple], left: Left
+) -> tuple[dict[str, bytes], fragments.Stats]:
+    """Serialize one part's quads (and ``extra`` Turtle triples); count them."""
+    triples = [*(q.triple for q in quads), *extra]
+    bodies, written, own = fragments.serialize(quads, triples, left)
+    return bodies, fragments.Stats(fragments.graph_counts(quads), written, own, [], [])
+
+
+def _fragment(name: str, make: Callable[[], tuple[dict[str, bytes], fragments.Stats]]) -> Fragment:
+    """Return the remembered fragment ``name``, or make and remember it."""
+    remembered = _recalled_fragment(name)
+    if remembered is not None:
+        return remembered
+    bodies, stats = make()
+    return _kept_fragment(name, bodies, stats)
+
+
+def _recalled_fragment(name: str) -> Fragment | None:
+    """Return the fragment remembered as ``name``, if all of it is there."""
+    stats = memo.get("fragments", f"{name}.{fragments.STATS}")
+    if stats is None or not all(memo.has("fragments", f"{name}.{d}") for d in fragments.DUMPS):
+        return None
+    dumps = {d: Piece("fragments", f"{name}.{d}") for d in fragments.DUMPS}
+    return Fragment(dumps, fragments.Stats.from_json(stats))
+
+
+def _kept_fragment(name: str, bodies: dict[str, bytes], stats: fragments.Stats) -> Fragment:
+    """Remember a fragment's dumps, then its statistics (which mark it complete)."""
+    dumps = {d: Piece.keep("fragments", f"{name}.{d}", body) for d, body in bodies.items()}
+    memo.put("fragments", f"{name}.{fragments.STATS}", stats.to_json())
+    return Fragment(dumps, stats)
+
+
+def _left(base: list[ox.Quad], shared: frozenset[ox.NamedNode]) -> Left:
+    """Return what a part leaves to the base (its triples, its entities) and to ``shared``."""
+    triples = frozenset(q.triple for q in base)
+    return Left(triples, frozenset(fragments.entities(triples)), shared)
 
 
 def _groups(base: list[ox.Quad], base_data: bytes, parts: list[Part]) -> list[Group]:
     """Return each group of linked articles with its computed graphs: remembered or computed.
 
-    A group's graphs are remembered under a hash of the base and its articles'
-    digests, so an edit computes again only the edited article's group.
+    A group's graphs and fragments are remembered under a hash of the base and
+    its articles' digests, so an edit computes again only the edited article's
+    group.
     """
     by_slug = {part.source.slug: part for part in parts}
     links = {slug: _links(part) for slug, part in by_slug.items()}
@@ -139,17 +383,38 @@ def _groups(base: list[ox.Quad], base_data: bytes, parts: list[Part]) -> list[Gr
     names = [
         memo.key(salt, *(f"{slug}\0{by_slug[slug].digest}" for slug in group)) for group in slugs
     ]
-    data = {i: memo.get("derived", name + ".nq") for i, name in enumerate(names)}
-    todo = [i for i, found in data.items() if found is None]
-    jobs = [[by_slug[slug] for slug in slugs[i]] for i in todo]
-    for index, computed in zip(todo, _derived_all(base, jobs), strict=True):
-        memo.put("derived", names[index] + ".nq", computed)
-        data[index] = computed
-    result = []
-    for index, group in enumerate(slugs):
-        chunk = data[index] or b""
-        result.append(Group(group, _parse(chunk), chunk, names[index]))
-    return result
+    found: dict[int, Group] = {}
+    for index, name in enumerate(names):
+        recalled = _recalled_group(slugs[index], name)
+        if recalled is not None:
+            found[index] = recalled
+    todo = [i for i in range(len(slugs)) if i not in found]
+    jobs = [([by_slug[s] for s in slugs[i]], _shared([links[s] for s in slugs[i]])) for i in todo]
+    for index, made in zip(todo, _derived_all(base, jobs), strict=True):
+        derived, bodies, stats = made
+        piece = Piece.keep("derived", names[index] + ".nq", derived)
+        fragment = _kept_fragment("group-" + names[index], bodies, stats)
+        found[index] = Group(slugs[index], piece, names[index], fragment)
+    return [found[i] for i in range(len(slugs))]
+
+
+def _recalled_group(slugs: list[str], name: str) -> Group | None:
+    """Return a remembered group, if its graphs and fragments are all there."""
+    fragment = _recalled_fragment("group-" + name)
+    if fragment is None or not memo.has("derived", name + ".nq"):
+        return None
+    return Group(slugs, Piece("derived", name + ".nq"), name, fragment)
+
+
+def _shared(found: list[groups.Links]) -> frozenset[str]:
+    """Return the resources a group's articles only name (by a type and labels).
+
+    Articles in other groups may describe them in the same words (they are
+    exempt from linking), so their triples are written in Turtle by the
+    dataset-level part, once.
+    """
+    described = {iri for links in found for iri in links.described}
+    return frozenset(iri for links in found for iri in links.naming if iri not in described)
 
 
 def _links(part: Part) -> groups.Links:
@@ -166,34 +431,69 @@ def _links(part: Part) -> groups.Links:
     return links
 
 
-def _derived_all(base: list[ox.Quad], jobs: list[list[Part]]) -> Iterator[bytes]:
-    """Compute the graphs of each group in ``jobs``: in forked worker processes when many."""
-    prepared = groups.Base.of(base)
+Made = tuple[bytes, dict[str, bytes], fragments.Stats]
+"""A group's computed graphs (N-Quads), its fragment of each dump and their statistics."""
+GroupJob = tuple[list[Part], frozenset[str]]
+"""A group's articles' parts, and the resources they only name (see :func:`_shared`)."""
+
+
+def _derived_all(base: list[ox.Quad], jobs: list[GroupJob]) -> Iterator[Made]:
+    """Compute each group in ``jobs``: in forked worker processes when many."""
+    prepared = (groups.Base.of(base), _left(base, frozenset()))
     workers = min(os.cpu_count() or 1, len(jobs))
     if workers < 2 or len(jobs) < PARALLEL_FROM or os.name != "posix":
-        yield from (_derived(prepared, job) for job in jobs)
+        yield from (_made(prepared, job) for job in jobs)
         return
     _FORKED[:] = [(prepared, jobs)]
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, context) as pool:
-            yield from pool.map(_derived_forked, range(len(jobs)), chunksize=4)
+            yield from pool.map(_made_forked, range(len(jobs)), chunksize=4)
     finally:
         _FORKED.clear()
 
 
-_FORKED: list[tuple[groups.Base, list[list[Part]]]] = []
+Prepared = tuple[groups.Base, Left]
+_FORKED: list[tuple[Prepared, list[GroupJob]]] = []
 """What forked workers computing groups share: the base, prepared, and the groups' parts."""
 
 
-def _derived_forked(index: int) -> bytes:
-    """Compute one group's graphs in a forked worker."""
+def _made_forked(index: int) -> Made:
+    """Compute one group in a forked worker."""
     prepared, jobs = _FORKED[0]
-    return _derived(prepared, jobs[index])
+    return _made(prepared, jobs[index])
 
 
-def _derived(base: groups.Base, parts: list[Part]) -> bytes:
-    """Return the N-Quads of the graphs :data:`DATASET_STEPS` compute from a group's ``parts``.
+def _made(prepared: Prepared, job: GroupJob) -> Made:
+    """Return a group's computed graphs, its fragment of each dump and their statistics.
+
+    The fragment holds the group's articles and computed graphs, except the
+    quads about graphs themselves (handed to the dataset-level part, since
+    every group states them); its Turtle leaves out what the base writes and
+    the triples of resources the group only names.
+    """
+    base, left = prepared
+    parts, shared = job
+    datas = [part.data for part in parts]
+    derived = _derived(base, [_parse(data) for data in datas], datas)
+    lines = _merged([*datas, derived]).splitlines(keepends=True)
+    graph_level = (b"<" + GRAPH.encode(),)
+    handed = [line.decode() for line in lines if line.startswith(graph_level)]
+    quads = _parse(b"".join(line for line in lines if not line.startswith(graph_level)))
+    names = frozenset(ox.NamedNode(iri) for iri in shared)
+    bodies, written, own = fragments.serialize(
+        quads, (q.triple for q in quads), Left(left.triples, left.subjects, names)
+    )
+    kept = [q.triple for q in quads if q.subject in names]
+    nt = (ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+    stats = fragments.Stats(
+        fragments.graph_counts(quads), written, own, handed, nt.splitlines(keepends=True)
+    )
+    return derived, bodies, stats
+
+
+def _derived(base: groups.Base, parsed: list[list[ox.Quad]], datas: list[bytes]) -> bytes:
+    """Return the N-Quads of the graphs :data:`DATASET_STEPS` compute from a group's parts.
 
     The steps read the group's articles and the ontology and registry quads they
     reach, sorted as the whole dataset is, so that they see what they would see
@@ -201,14 +501,14 @@ def _derived(base: groups.Base, parts: list[Part]) -> bytes:
     and indexed once for all the steps.
     """
     with _collector_paused():
-        return _derived_paused(base, parts)
+        return _derived_paused(base, parsed, datas)
 
 
-def _derived_paused(base: groups.Base, parts: list[Part]) -> bytes:
-    """Return the N-Quads of the graphs computed from a group's ``parts`` (see :func:`_derived`)."""
-    quads = [quad for part in parts for quad in part.quads]
+def _derived_paused(base: groups.Base, parsed: list[list[ox.Quad]], datas: list[bytes]) -> bytes:
+    """Return the N-Quads of the graphs computed from a group's parts (see :func:`_derived`)."""
+    quads = [quad for part in parsed for quad in part]
     context = groups.context(quads, base)
-    chunks = [(_nquads(context), context), *((part.data, part.quads) for part in parts)]
+    chunks = [(_nquads(context), context), *zip(datas, parsed, strict=True)]
     given = GraphIndex.of(_union(chunks)[1])
     derived: tuple[bytes, list[ox.Quad]] = (b"", [])
     for step in DATASET_STEPS:
@@ -217,58 +517,66 @@ def _derived_paused(base: groups.Base, parts: list[Part]) -> bytes:
     return derived[0]
 
 
-@dataclass(frozen=True)
-class Part:
-    """One article's part: the article, its quads, their N-Quads and its SHA-256."""
-
-    source: evidence.Source
-    quads: list[ox.Quad]
-    data: bytes
-    digest: str
-
-
-def _parts(jobs: list[Job], context: Context, salt: str, progress: Progress | None) -> list[Part]:
-    """Return each article's part: remembered ones read, the others computed."""
+def _parts(jobs: list[Job], context: _Lazy, salt: str, progress: Progress | None) -> list[Part]:
+    """Return each article's part: remembered ones recalled, the others computed."""
     keys = [memo.key(salt, str(job.shown), job.path.read_bytes()) for job in jobs]
     found: dict[int, Part] = {}
     for index, (job, name) in enumerate(zip(jobs, keys, strict=True)):
-        remembered = _remembered(job, name, context)
+        remembered = _remembered(job, name, context.manifest)
         if remembered is not None:
             found[index] = remembered
     todo = [i for i in range(len(jobs)) if i not in found]
     done = len(found)
-    for index, data in zip(todo, _computed([jobs[i] for i in todo], context), strict=True):
-        memo.put("articles", keys[index] + ".nq", data)
-        quads = _parse(data)
-        source = source_of(jobs[index], quads, context.manifest)
+    computed = _computed([jobs[i] for i in todo], context.context if todo else None)
+    for index, (data, about) in zip(todo, computed, strict=True):
+        piece = Piece.keep("articles", keys[index] + ".nq", data)
+        memo.put("articles", keys[index] + ".json", about)
+        source = _source(jobs[index], about, context.manifest)
         assert source is not None  # just computed from the current seed
-        found[index] = Part(source, quads, data, hashlib.sha256(data).hexdigest())
+        found[index] = Part(source, piece, keys[index])
         done += 1
         if progress is not None:
             progress(done, len(jobs))
     return [found[i] for i in range(len(jobs))]
 
 
-def _remembered(job: Job, name: str, context: Context) -> Part | None:
+def _remembered(job: Job, name: str, manifest: dict[str, str]) -> Part | None:
     """Return a remembered part whose seed is unchanged, or None."""
-    data = memo.get("articles", name + ".nq")
-    if data is None:
+    about = memo.get("articles", name + ".json")
+    if about is None or not memo.has("articles", name + ".nq"):
         return None
     try:
-        quads = _parse(data)
-    except SyntaxError:
+        source = _source(job, about, manifest)
+    except (ValueError, KeyError, TypeError):
         return None
-    source = source_of(job, quads, context.manifest)
-    if source is None:
-        return None
-    return Part(source, quads, data, hashlib.sha256(data).hexdigest())
+    return None if source is None else Part(source, Piece("articles", name + ".nq"), name)
 
 
-def _computed(jobs: list[Job], context: Context) -> Iterator[bytes]:
+def _source(job: Job, about: bytes, manifest: dict[str, str]) -> evidence.Source | None:
+    """Return the article a part describes (see :func:`_about`), if its seed is unchanged."""
+    seed, language, checksum = json.loads(about)
+    if manifest.get(seed) != checksum:
+        return None
+    text = seeds.read_text(job.seeds, seed)
+    slug = job.path.stem
+    iri, graph = ox.NamedNode(article_iri(slug)), ox.NamedNode(article_graph(slug))
+    return evidence.Source(slug, seed, job.shown, iri, graph, language, text)
+
+
+def _about(job: Job, data: bytes, manifest: dict[str, str]) -> bytes:
+    """Return what a part says of its article, as JSON: its seed, language and seed's checksum."""
+    source = source_of(job, _parse(data), manifest)
+    assert source is not None  # just computed from the current seed
+    return json.dumps([source.seed, source.language, manifest[source.seed]]).encode()
+
+
+def _computed(jobs: list[Job], context: Context | None) -> Iterator[tuple[bytes, bytes]]:
     """Compute the parts of ``jobs``, in order: in worker processes when there are many."""
+    if context is None:
+        return
     workers = min(os.cpu_count() or 1, len(jobs))
     if workers < 2 or len(jobs) < PARALLEL_FROM:
-        yield from (_compute(job, context) for job in jobs)
+        yield from (_compute_one(job, context) for job in jobs)
         return
     start = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(workers, start, initializer=_share, initargs=(context,)) as pool:
@@ -284,15 +592,16 @@ def _share(context: Context) -> None:
     _SHARED.append(context)
 
 
-def _compute_shared(job: Job) -> bytes:
+def _compute_shared(job: Job) -> tuple[bytes, bytes]:
     """Compute one article in a worker process."""
-    return _compute(job, _SHARED[0])
+    return _compute_one(job, _SHARED[0])
 
 
-def _compute(job: Job, context: Context) -> bytes:
-    """Compute one article's part, with the cycle collector paused."""
+def _compute_one(job: Job, context: Context) -> tuple[bytes, bytes]:
+    """Compute one article's part (the cycle collector paused); and what it says of its article."""
     with _collector_paused():
-        return compute(job, context)
+        data = compute(job, context)
+    return data, _about(job, data, context.manifest)
 
 
 @contextmanager
@@ -318,22 +627,35 @@ def _parse(data: bytes) -> list[ox.Quad]:
 
 
 def _nquads(quads: list[ox.Quad]) -> bytes:
-    """Serialize quads as N-Quads with Oxigraph."""
+    """Serialize quads as N-Quads with Oxigraph, one line per quad, in their order."""
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def _canonical(quads: list[ox.Quad]) -> bytes:
+    """Serialize quads as N-Quads with Oxigraph, one sorted line per distinct quad."""
+    return b"".join(sorted(set(_nquads(quads).splitlines(keepends=True))))
 
 
 def _union(chunks: list[tuple[bytes, list[ox.Quad]]]) -> tuple[bytes, list[ox.Quad]]:
     """Return the distinct quads of ``chunks`` sorted by their N-Quads lines, and those lines.
 
     Each chunk is N-Quads text with the quads parsed from it, line for line; the
-    quads are reused rather than parsed again from the merged text, so each is
-    held once in memory and the largest parse of the build is not done.
+    quads are reused rather than parsed again from the merged text.
     """
     by_line: dict[bytes, ox.Quad] = {}
     for data, quads in chunks:
         by_line.update(zip(data.splitlines(keepends=True), quads, strict=True))
     lines = sorted(by_line)
     return b"".join(lines), [by_line[line] for line in lines]
+
+
+def _merged(chunks: list[bytes]) -> bytes:
+    """Return the distinct N-Quads lines of ``chunks``, sorted by their bytes.
+
+    The chunks are mostly sorted already, which the sort exploits.
+    """
+    lines = sorted(line for chunk in chunks for line in chunk.splitlines(keepends=True))
+    return b"".join(dict.fromkeys(lines))
 
 
 def _graph(res: Resources, path: Path, graph: str) -> list[ox.Quad]:

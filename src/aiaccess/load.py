@@ -82,11 +82,11 @@ def store(resources: Resources | None = None) -> ox.Store:
             return result
     from aiaccess.dataset import assemble
 
-    quads = assemble(resources).quads
+    nquads = assemble(resources).nquads
     result = ox.Store()
-    result.bulk_extend(quads)
+    result.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
     if cached is not None:
-        _write(cached, quads)
+        _write(cached, nquads)
     return result
 
 
@@ -124,12 +124,12 @@ def _parse(path: Path) -> ox.Store | None:
     return result
 
 
-def _write(path: Path, quads: list[ox.Quad]) -> None:
+def _write(path: Path, nquads: bytes) -> None:
     """Write the cache file atomically and remove stale ones; give up quietly on errors."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as out:
-            out.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+            out.write(nquads)
         os.replace(out.name, path)
         for stale in path.parent.glob("dataset-*.nq"):
             if stale != path:

@@ -62,15 +62,25 @@ def get(kind: str, name: str) -> bytes | None:
         return None
 
 
-def put(kind: str, name: str, data: bytes) -> None:
-    """Remember ``data`` as ``kind/name``, atomically; give up quietly on errors."""
+def put(kind: str, name: str, data: bytes) -> bool:
+    """Remember ``data`` as ``kind/name``, atomically; tell whether it was remembered.
+
+    Errors are not raised: the caller keeps ``data`` itself when this returns False.
+    """
     where = folder()
     if where is None:
-        return
+        return False
     try:
         (where / kind).mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=where / kind, suffix=".tmp", delete=False) as out:
             out.write(data)
         os.replace(out.name, where / kind / name)
     except OSError:
-        return
+        return False
+    return True
+
+
+def has(kind: str, name: str) -> bool:
+    """Tell whether ``kind/name`` is remembered (without reading it)."""
+    where = folder()
+    return where is not None and (where / kind / name).is_file()

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from aiaccess import checks, groups, memo
-from aiaccess.dataset import PARALLEL_FROM, Assembled, assemble
+from aiaccess.dataset import PARALLEL_FROM, Assembled, Group, Part, assemble
 from aiaccess.resources import Resources, default_resources
 from aiaccess.turtle import parse_file
 
@@ -115,9 +115,9 @@ def check(data: Assembled, resources: Resources) -> Report:
     :raises DataSyntaxError: if the shapes file is malformed.
     :raises QueryError: if a check is malformed.
     """
-    found, triples = _dataset_findings(data, resources)
+    found = _dataset_findings(data, resources)
     found |= _shacl_findings(data, resources)
-    return Report(_with_files(found, data), triples)
+    return Report(_with_files(found, data), data.triples)
 
 
 def shacl(data: Assembled, resources: Resources) -> list[Violation]:
@@ -200,31 +200,24 @@ def _named_units(data: Assembled, shapes: str) -> list[Unit]:
 
     The base unit is named after the ontology and registry; an article's unit
     after them and the article's own part, so editing one article renames only
-    its unit and the derived graphs' unit, which depends on every article.
+    its unit and its group's derived graphs' unit.
     """
     base = _digest(data.base)
     index = groups.index(data.base)
     named: list[Unit] = [("base-" + memo.key(shapes, base), lambda: data.base)]
-    articles = {slug: data.digests.get(slug) or _digest(q) for slug, q in data.articles.items()}
-    for slug, quads in data.articles.items():
-        gather = functools.partial(_with_context, quads, index)
+    articles = data.digests
+    for slug, part in data.parts.items():
+        gather = functools.partial(_article_unit, part, index)
         named.append(("article-" + memo.key(shapes, base, articles[slug]), gather))
-    for slugs, derived, digest in _derived_groups(data):
-        if derived:
-            name = memo.key(shapes, base, digest, *(articles[s] for s in slugs))
-            gather = functools.partial(_derived_unit, data, slugs, derived, index)
-            named.append(("derived-" + name, gather))
+    for group in data.groups:
+        name = memo.key(shapes, base, group.digest, *(articles[s] for s in group.slugs))
+        named.append(("derived-" + name, functools.partial(_derived_unit, data, group, index)))
     return named
 
 
-def _derived_groups(data: Assembled) -> list[tuple[list[str], list[ox.Quad], str]]:
-    """Return each group's articles, derived quads and their SHA-256.
-
-    All articles form one group when the data was not grouped.
-    """
-    if data.groups:
-        return [(g.slugs, g.derived, hashlib.sha256(g.data).hexdigest()) for g in data.groups]
-    return [(list(data.articles), data.derived, _digest(data.derived))]
+def _article_unit(part: Part, index: groups.Index) -> list[ox.Quad]:
+    """Return an article's unit: its part, read now, and the base quads it reaches."""
+    return _with_context(part.quads, index)
 
 
 def _digest(quads: list[ox.Quad]) -> str:
@@ -232,42 +225,82 @@ def _digest(quads: list[ox.Quad]) -> str:
     return hashlib.sha256(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").hexdigest()
 
 
-def _derived_unit(
-    data: Assembled, slugs: list[str], derived: list[ox.Quad], index: groups.Index
-) -> list[ox.Quad]:
+def _derived_unit(data: Assembled, group: Group, index: groups.Index) -> list[ox.Quad]:
     """Return a group's derived graphs with every quad they reach, in the base or its articles.
 
     Derived resources have subjects of their own (no article or registry
     resource gains a property there), but they point at facts, evidence and
     articles whose shapes need those resources' statements. ``index`` is the
-    base's, shared by every group.
+    base's, shared by every group. Empty when the group computed nothing.
     """
-    own = groups.index(q for slug in slugs for q in data.articles[slug])
+    derived = group.derived
+    if not derived:
+        return []
+    own = groups.index(q for slug in group.slugs for q in data.parts[slug].quads)
     merged = {**index, **{s: [*index.get(s, ()), *quads] for s, quads in own.items()}}
     return _with_context(derived, merged)
 
 
-def _dataset_findings(data: Assembled, resources: Resources) -> tuple[set[Finding], int]:
-    """Return what the SPARQL checks of ``queries/checks`` find, and the distinct triples.
+def _dataset_findings(data: Assembled, resources: Resources) -> set[Finding]:
+    """Return what the SPARQL checks of ``queries/checks`` find in the whole dataset.
 
-    Both are functions of the whole dataset and the checks, and remembered
-    under a hash of them.
+    They run on the base alone, and on each group of linked articles (its
+    articles, its computed graphs and the base quads they reach) with and
+    without the group: a group *adds* what it alone shows, and *clears* what
+    the base alone shows but the group's statements resolve (a registry
+    surface form that one of its articles mentions). The dataset's findings
+    are the base's, less what any group clears, plus what each group adds;
+    tests/test_checks.py proves them equal to one run on every quad. Each
+    group's are remembered under its name, so an edit checks one group again.
     """
     texts = [check.text for check in checks.checks(resources)]
-    nquads = data.nquads or ox.serialize(data.quads, format=ox.RdfFormat.N_QUADS) or b""
-    name = memo.key(nquads, *texts) + ".json"
-    remembered = memo.get("checks", name)
+    base = _digest(data.base)
+    shown = _remembered_checks(memo.key(base, *texts), lambda: _checked_store(data.base, resources))
+    index = groups.index(data.base)
+    added: set[Finding] = set()
+    cleared: set[Finding] = set()
+    for group in data.groups:
+        name = memo.key(base, group.digest, *(data.digests[s] for s in group.slugs), *texts)
+        more, less = _group_checks(name, data, group, index, resources)
+        added |= more
+        cleared |= less
+    return (shown - cleared) | added
+
+
+def _group_checks(
+    name: str, data: Assembled, group: Group, index: groups.Index, resources: Resources
+) -> tuple[set[Finding], set[Finding]]:
+    """Return what a group adds to the base's findings and what it clears (remembered)."""
+    remembered = memo.get("checks", f"group-{name}.json")
     if remembered is not None:
-        found, triples = json.loads(remembered)
-        return {tuple(f) for f in found}, triples
+        more, less = json.loads(remembered)
+        return {tuple(f) for f in more}, {tuple(f) for f in less}
+    quads = [q for slug in group.slugs for q in data.parts[slug].quads] + group.derived
+    reach = groups.reached(quads, index)
+    with_group = _checked_store(quads + reach, resources)
+    alone = _checked_store(reach, resources)
+    more, less = with_group - alone, alone - with_group
+    memo.put("checks", f"group-{name}.json", json.dumps([sorted(more), sorted(less)]).encode())
+    return more, less
+
+
+def _remembered_checks(name: str, run: Callable[[], set[Finding]]) -> set[Finding]:
+    """Return the findings remembered as ``name``, or run the checks and remember them."""
+    remembered = memo.get("checks", f"base-{name}.json")
+    if remembered is not None:
+        return {tuple(f) for f in json.loads(remembered)}
+    found = run()
+    memo.put("checks", f"base-{name}.json", json.dumps(sorted(found)).encode())
+    return found
+
+
+def _checked_store(quads: list[ox.Quad], resources: Resources) -> set[Finding]:
+    """Run every check on a store holding ``quads``."""
     store = ox.Store()
-    store.bulk_extend(data.quads)
-    result = [
+    store.bulk_extend(quads)
+    return {
         (f.focus, f.path, f.message, f.check, "Violation") for f in checks.run(store, resources)
-    ]
-    triples = _count_triples(store)
-    memo.put("checks", name, json.dumps([sorted(result), triples]).encode())
-    return set(result), triples
+    }
 
 
 def _with_files(found: Iterable[Finding], data: Assembled) -> list[Violation]:
@@ -312,8 +345,8 @@ def units(data: Assembled) -> list[list[ox.Quad]]:
     reach in the base and the group's articles.
     """
     index = groups.index(data.base)
-    own = [_with_context(quads, index) for quads in data.articles.values()]
-    derived = [_derived_unit(data, s, quads, index) for s, quads, _ in _derived_groups(data)]
+    own = [_article_unit(part, index) for part in data.parts.values()]
+    derived = [_derived_unit(data, group, index) for group in data.groups]
     return [data.base, *own, *(unit for unit in derived if unit)]
 
 
@@ -348,17 +381,6 @@ def _unit_findings(program: Any, name: str, gather: Callable[[], list[ox.Quad]])
     found = [] if conforms else _findings(results)
     memo.put("shacl", name + ".json", json.dumps(found).encode())
     return found
-
-
-def _count_triples(store: ox.Store) -> int:
-    """Return the number of distinct triples in the union of all graphs."""
-    rows = store.query(
-        "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }"
-    )
-    assert isinstance(rows, ox.QuerySolutions)
-    count = next(rows)["n"]
-    assert isinstance(count, ox.Literal)
-    return int(count.value)
 
 
 def _findings(results: rdflib.Graph) -> list[Finding]:

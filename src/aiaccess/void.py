@@ -1,12 +1,10 @@
 """The VoID + DCAT description of the dataset: graphs, counts, sources, files.
 
-Built from the assembled quads, so its counts cannot drift from the data.
+Built from the statistics of the assembled parts (counted when each part was
+serialized), so its counts cannot drift from the data.
 """
 
 from __future__ import annotations
-
-from collections import Counter
-from collections.abc import Iterable
 
 import pyoxigraph as ox
 
@@ -57,21 +55,14 @@ def describe(data: Assembled, base: str = BASE) -> list[ox.Triple]:
     :param base: where the dataset is published; the server passes its own URL.
     """
     dataset = ox.NamedNode(DATASET_IRI)
-    by_graph = Counter(q.graph_name for q in data.quads)
-    counts = {g.value: n for g, n in by_graph.items() if isinstance(g, ox.NamedNode)}
-    triples = _head(dataset, base, sum(counts.values()), len(_entities(data.quads)))
+    counts = data.graph_counts()
+    triples = _head(dataset, base, sum(counts.values()), data.entities)
     sources = {source.graph.value: source for source in data.sources}
     for graph, count in sorted(counts.items()):
         triples += _subset(dataset, graph, count, sources.get(graph))
     for name, media_type in DISTRIBUTIONS.items():
         triples += _distribution(dataset, base, name, media_type)
     return sorted(set(triples), key=str)
-
-
-def _entities(quads: Iterable[ox.Quad]) -> set[ox.NamedNode]:
-    """Return the distinct subjects in the id/ namespace (each quad's subject read once)."""
-    subjects = {q.subject for q in quads}
-    return {s for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(ID)}
 
 
 def _head(dataset: ox.NamedNode, base: str, triples: int, entities: int) -> list[ox.Triple]:

@@ -79,12 +79,12 @@ def load(base_url: str, store: Path | None = None, resources: Resources | None =
     if store is None:
         return _snapshot(data, res, base_url, None)
     quads = open_store(store, data.quads)
-    return _snapshot(Assembled(quads, data.sources, data.files), res, base_url, store)
+    return _snapshot(Assembled.of(quads, data.sources, data.files), res, base_url, store)
 
 
 def from_quads(quads: Iterable[ox.Quad], base_url: str) -> Snapshot:
     """Return a snapshot serving arbitrary ``quads`` (tests, other datasets)."""
-    data = Assembled(sorted(set(quads), key=str), [], {})
+    data = Assembled.of(quads, [], {})
     return _snapshot(data, default_resources(), base_url, None, time.time())
 
 
@@ -156,9 +156,8 @@ def _replace(tmp: Path, folder: Path) -> None:
 def _from_built(folder: Path, res: Resources, base: str) -> Snapshot:
     """Return the snapshot of a built folder: files and quads read, VoID made for ``base``.
 
-    The N-Quads are canonical (lines sorted by their bytes), which is already the
-    order of the quads' text, so they are not sorted again; they were written by
-    pyoxigraph from checked data, so they are parsed without IRI validation.
+    The N-Quads were written by pyoxigraph from checked data, so they are parsed
+    without IRI validation.
     """
     files: dict[str, bytes] = {}
     gzipped: dict[str, bytes] = {}
@@ -169,7 +168,7 @@ def _from_built(folder: Path, res: Resources, base: str) -> Snapshot:
             files[path.name] = path.read_bytes()
     quads = list(ox.parse(files["dataset.nq"], format=ox.RdfFormat.N_QUADS, lenient=True))
     sources = [_source(fields) for fields in json.loads((folder / "sources.json").read_text())]
-    data = Assembled(quads, sources, {})
+    data = Assembled.of(quads, sources, {})
     described = void.describe(data, base=base)
     files["void.ttl"] = formats.rdf_bytes(described, formats.TURTLE)
     gzipped["void.ttl"] = _gzip(files["void.ttl"])
