@@ -310,9 +310,10 @@ def memory_skip(done: list[Size], count: int) -> Skipped | None:
     """Return why size ``count`` is skipped when its build would not fit in memory.
 
     The last size's peak tree memory is scaled linearly in the number of
-    articles (the build holds every quad) and compared with 80 % of the
-    memory now available: a build that does not fit would push the machine,
-    shared with others, into running out of memory.
+    articles and compared with 80 % of the memory now available: a build that
+    does not fit would push the machine, shared with others, into running out
+    of memory. Linear is an upper bound: the build holds a summary of each
+    article and reads one article or group at a time, not every quad.
     """
     last = next((s for s in reversed(done) if s.label[0].isdigit() and s.run("build")), None)
     if last is None:

@@ -119,3 +119,15 @@ def test_several_groups_rebuild_as_a_clean_build_and_every_parser_reads_the_dump
         clean = (tmp_path / "clean" / name).read_bytes()
         assert (tmp_path / "incremental" / name).read_bytes() == clean, name
     assert b"Edited article" in (tmp_path / "clean" / "dataset.nq").read_bytes()
+
+
+def test_a_build_without_the_cache_writes_the_same_bytes(
+    resources: Resources, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fragments are copied from the cache's files, or held in memory when it is off."""
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "memo"))
+    _build(resources, tmp_path / "cached")
+    monkeypatch.setenv(CACHE_ENV, "")
+    _build(resources, tmp_path / "uncached")
+    for path in sorted((tmp_path / "cached").iterdir()):
+        assert (tmp_path / "uncached" / path.name).read_bytes() == path.read_bytes(), path.name

@@ -8,9 +8,11 @@ in only once complete: a failed build leaves the previous ``dist/`` untouched.
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,10 +20,13 @@ import pyoxigraph as ox
 from aiaccess import void
 from aiaccess.dataset import Assembled, Progress, assemble
 from aiaccess.errors import ValidationFailed
+from aiaccess.memo import Piece
 from aiaccess.namespaces import PREFIXES
 from aiaccess.resources import Resources, default_resources
 
 CHECKSUMS = "SHA256SUMS"
+WRITERS = 2
+"""Threads writing the files while the data is validated (hashing and writing free the GIL)."""
 
 
 def build(
@@ -39,15 +44,17 @@ def build(
 
     res = resources or default_resources()
     data = assemble(res, progress)
-    report = check(data, res)
-    if not report.conforms:
-        raise ValidationFailed(f"the dataset does not conform to the shapes:\n{report.text()}")
     out = out.resolve()
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        sums = {name: _write(tmp / name, chunks()) for name, chunks in streams(data, res).items()}
+        with ThreadPoolExecutor(WRITERS) as pool:
+            writing = {n: pool.submit(_write, tmp / n, s) for n, s in streams(data, res).items()}
+            report = check(data, res)
+            sums = {name: future.result() for name, future in writing.items()}
+        if not report.conforms:
+            raise ValidationFailed(f"the dataset does not conform to the shapes:\n{report.text()}")
         (tmp / CHECKSUMS).write_bytes(_manifest(sums))
         _swap(tmp, out)
     finally:
@@ -63,7 +70,7 @@ def artifacts(data: Assembled, res: Resources) -> dict[str, Callable[[], bytes]]
     return {name: _joined(chunks) for name, chunks in streams(data, res).items()}
 
 
-def streams(data: Assembled, res: Resources) -> dict[str, Callable[[], Iterator[bytes]]]:
+def streams(data: Assembled, res: Resources) -> dict[str, Callable[[], Iterator[bytes | Piece]]]:
     """Return each artifact's file name and the function yielding its bytes piece by piece.
 
     The dumps are their parts' fragments one after the other (see
@@ -80,19 +87,44 @@ def streams(data: Assembled, res: Resources) -> dict[str, Callable[[], Iterator[
     }
 
 
-def _joined(chunks: Callable[[], Iterator[bytes]]) -> Callable[[], bytes]:
+def _joined(chunks: Callable[[], Iterator[bytes | Piece]]) -> Callable[[], bytes]:
     """Return a function joining the pieces ``chunks`` yields."""
-    return lambda: b"".join(chunks())
+    return lambda: b"".join(c if isinstance(c, bytes) else c.read() for c in chunks())
 
 
-def _write(path: Path, chunks: Iterable[bytes]) -> str:
-    """Write ``chunks`` to ``path``; return the file's SHA-256, computed while writing."""
+def _write(path: Path, chunks: Callable[[], Iterable[bytes | Piece]]) -> str:
+    """Write what ``chunks`` yields to ``path``; return the file's SHA-256, computed meanwhile.
+
+    A remembered piece is hashed through a memory map and copied by the kernel
+    (``copy_file_range``), so its bytes are never copied into this process.
+    """
     digest = hashlib.sha256()
     with path.open("wb") as out:
-        for chunk in chunks:
-            digest.update(chunk)
-            out.write(chunk)
+        for chunk in chunks():
+            if isinstance(chunk, bytes) or chunk.held is not None or not _COPY:
+                data = chunk if isinstance(chunk, bytes) else chunk.read()
+                digest.update(data)
+                out.write(data)
+            else:
+                out.flush()
+                _copy(chunk.path(), out.fileno(), digest)
     return digest.hexdigest()
+
+
+_COPY = hasattr(os, "copy_file_range")
+
+
+def _copy(source: str, target: int, digest: hashlib._Hash) -> None:
+    """Append the file ``source`` to the open file ``target``, adding it to ``digest``."""
+    with open(source, "rb") as given:
+        size = os.fstat(given.fileno()).st_size
+        with mmap.mmap(given.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            digest.update(mapped)
+        while size:
+            copied = os.copy_file_range(given.fileno(), target, size)
+            if not copied:
+                raise OSError(f"{source} ended while being copied")
+            size -= copied
 
 
 def _serialize(statements: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat) -> bytes:

@@ -41,6 +41,8 @@ from aiaccess.articles import Context, Forms, Job, compute, source_of
 from aiaccess.errors import DataError
 from aiaccess.fragments import Left
 from aiaccess.graphindex import GraphIndex
+from aiaccess.groups import Index
+from aiaccess.memo import Piece
 from aiaccess.namespaces import (
     GRAPH,
     ONTOLOGY_GRAPH,
@@ -63,32 +65,6 @@ the comparison of sources (graph/comparison)."""
 
 PARALLEL_FROM = 16
 """Fewer articles, groups or validation units than this are done here: workers cost a start."""
-
-
-@dataclass(frozen=True)
-class Piece:
-    """Bytes remembered in the cache and read when asked, or held here when not remembered."""
-
-    kind: str
-    name: str
-    held: bytes | None = None
-
-    def read(self) -> bytes:
-        """Return the bytes.
-
-        :raises OSError: if the cache lost them since they were written.
-        """
-        if self.held is not None:
-            return self.held
-        data = memo.get(self.kind, self.name)
-        if data is None:
-            raise OSError(f"the cache lost {self.kind}/{self.name} during the build; build again")
-        return data
-
-    @classmethod
-    def keep(cls, kind: str, name: str, data: bytes) -> Piece:
-        """Remember ``data``; hold it here if the cache is off or cannot be written."""
-        return cls(kind, name, None if memo.put(kind, name, data) else data)
 
 
 @dataclass(frozen=True)
@@ -118,8 +94,8 @@ class Part:
 
     @property
     def quads(self) -> list[ox.Quad]:
-        """Return the part's quads, parsed again at each call (they are not kept)."""
-        return _parse(self.data)
+        """Return the part's quads (the last few parts read are kept parsed: see :func:`_read`)."""
+        return list(_read(self.piece))
 
 
 @dataclass(frozen=True)
@@ -140,8 +116,19 @@ class Group:
 
     @property
     def derived(self) -> list[ox.Quad]:
-        """Return the computed graphs' quads (parsed at each call)."""
-        return _parse(self.data)
+        """Return the computed graphs' quads (the last few read are kept parsed)."""
+        return list(_read(self.piece))
+
+
+@functools.lru_cache(maxsize=64)
+def _read(piece: Piece) -> tuple[ox.Quad, ...]:
+    """Return the quads of a remembered piece of N-Quads.
+
+    The build reads a group's articles for its computed graphs, for each
+    validation unit and for the SPARQL checks; the last few are kept parsed, so
+    that each is parsed once for all of them, without keeping every part.
+    """
+    return tuple(_parse(piece.read()))
 
 
 @dataclass(frozen=True)
@@ -191,6 +178,11 @@ class Assembled:
         return cls(sources, files, base or [], parts, [group], [held])
 
     @functools.cached_property
+    def base_index(self) -> Index:
+        """The base's quads by subject (what a validation unit reaches), made when first asked."""
+        return groups.index(self.base)
+
+    @functools.cached_property
     def quads(self) -> list[ox.Quad]:
         """Every quad, in the order of ``dataset.nq``."""
         return _parse(self.nquads)
@@ -232,9 +224,13 @@ class Assembled:
         """The number of distinct subjects in the ``id/`` namespace."""
         return sum(fragment.stats.entities for fragment in self.fragments)
 
-    def dump(self, name: str) -> Iterator[bytes]:
-        """Yield the dump ``name`` (a key of :data:`aiaccess.fragments.DUMPS`) piece by piece."""
-        return fragments.dump(name, (f.dumps[name].read() for f in self.fragments))
+    def dump(self, name: str) -> Iterator[bytes | Piece]:
+        """Yield the dump ``name`` (a key of :data:`aiaccess.fragments.DUMPS`) piece by piece.
+
+        Each part's fragment is yielded as it is remembered (a :class:`Piece`), so
+        that a writer can copy the file rather than read it.
+        """
+        return fragments.dump(name, (f.dumps[name] for f in self.fragments))
 
 
 def _held_part(slug: str, quads: list[ox.Quad], sources: list[evidence.Source]) -> Part:
@@ -474,12 +470,16 @@ def _made(prepared: Prepared, job: GroupJob) -> Made:
     """
     base, left = prepared
     parts, shared = job
-    datas = [part.data for part in parts]
-    derived = _derived(base, [_parse(data) for data in datas])
-    lines = _merged([*datas, derived]).splitlines(keepends=True)
+    given = [(part.data, part.quads) for part in parts]
+    derived = _derived(base, given)
+    data, every = _union([*given, derived])
     graph_level = (b"<" + GRAPH.encode(),)
-    handed = [line.decode() for line in lines if line.startswith(graph_level)]
-    quads = _parse(b"".join(line for line in lines if not line.startswith(graph_level)))
+    handed, quads = [], []
+    for line, quad in zip(data.splitlines(keepends=True), every, strict=True):
+        if line.startswith(graph_level):
+            handed.append(line.decode())
+        else:
+            quads.append(quad)
     names = frozenset(ox.NamedNode(iri) for iri in shared)
     bodies, written, own = fragments.serialize(
         quads, (q.triple for q in quads), Left(left.triples, left.subjects, names)
@@ -489,10 +489,14 @@ def _made(prepared: Prepared, job: GroupJob) -> Made:
     stats = fragments.Stats(
         fragments.graph_counts(quads), written, own, handed, nt.splitlines(keepends=True)
     )
-    return derived, bodies, stats
+    return derived[0], bodies, stats
 
 
-def _derived(base: groups.Base, parsed: list[list[ox.Quad]]) -> bytes:
+Parsed = tuple[bytes, list[ox.Quad]]
+"""N-Quads and the quads parsed from them, line for line."""
+
+
+def _derived(base: groups.Base, given: list[Parsed]) -> Parsed:
     """Return the N-Quads of the graphs :data:`DATASET_STEPS` compute from a group's parts.
 
     The steps read the group's articles, the registry quads they reach and the
@@ -502,18 +506,18 @@ def _derived(base: groups.Base, parsed: list[list[ox.Quad]]) -> bytes:
     order (the order of graphs, or of subjects in the shared graphs).
     """
     with _collector_paused():
-        return _derived_paused(base, parsed)
+        return _derived_paused(base, given)
 
 
-def _derived_paused(base: groups.Base, parsed: list[list[ox.Quad]]) -> bytes:
+def _derived_paused(base: groups.Base, given: list[Parsed]) -> Parsed:
     """Return the N-Quads of the graphs computed from a group's parts (see :func:`_derived`)."""
-    quads = [quad for part in parsed for quad in part]
-    given = base.ontology.plus(groups.context(quads, base) + quads)
-    derived: tuple[bytes, list[ox.Quad]] = (b"", [])
+    quads = [quad for _, part in given for quad in part]
+    index = base.ontology.plus(groups.context(quads, base) + quads)
+    derived: Parsed = (b"", [])
     for step in DATASET_STEPS:
-        found = step(given.plus(derived[1]))
+        found = step(index.plus(derived[1]))
         derived = _union([derived, (_nquads(found), found)])
-    return derived[0]
+    return derived
 
 
 def _parts(jobs: list[Job], context: _Lazy, salt: str, progress: Progress | None) -> list[Part]:
@@ -527,9 +531,10 @@ def _parts(jobs: list[Job], context: _Lazy, salt: str, progress: Progress | None
     todo = [i for i in range(len(jobs)) if i not in found]
     done = len(found)
     computed = _computed([jobs[i] for i in todo], context.context if todo else None)
-    for index, (data, about) in zip(todo, computed, strict=True):
+    for index, (data, about, links) in zip(todo, computed, strict=True):
         piece = Piece.keep("articles", keys[index] + ".nq", data)
         memo.put("articles", keys[index] + ".json", about)
+        memo.put("links", memo.key(keys[index]) + ".json", links)
         source = _source(jobs[index], about, context.manifest)
         assert source is not None  # just computed from the current seed
         found[index] = Part(source, piece, keys[index])
@@ -562,14 +567,18 @@ def _source(job: Job, about: bytes, manifest: dict[str, str]) -> evidence.Source
     return evidence.Source(slug, seed, job.shown, iri, graph, language, text)
 
 
-def _about(job: Job, data: bytes, manifest: dict[str, str]) -> bytes:
+def _about(job: Job, quads: list[ox.Quad], manifest: dict[str, str]) -> bytes:
     """Return what a part says of its article, as JSON: its seed, language and seed's checksum."""
-    source = source_of(job, _parse(data), manifest)
+    source = source_of(job, quads, manifest)
     assert source is not None  # just computed from the current seed
     return json.dumps([source.seed, source.language, manifest[source.seed]]).encode()
 
 
-def _computed(jobs: list[Job], context: Context | None) -> Iterator[tuple[bytes, bytes]]:
+Computed = tuple[bytes, bytes, bytes]
+"""An article's part (N-Quads), what it says of its article and its links (JSON)."""
+
+
+def _computed(jobs: list[Job], context: Context | None) -> Iterator[Computed]:
     """Compute the parts of ``jobs``, in order: in worker processes when there are many."""
     if context is None:
         return
@@ -591,16 +600,18 @@ def _share(context: Context) -> None:
     _SHARED.append(context)
 
 
-def _compute_shared(job: Job) -> tuple[bytes, bytes]:
+def _compute_shared(job: Job) -> Computed:
     """Compute one article in a worker process."""
     return _compute_one(job, _SHARED[0])
 
 
-def _compute_one(job: Job, context: Context) -> tuple[bytes, bytes]:
-    """Compute one article's part (the cycle collector paused); and what it says of its article."""
+def _compute_one(job: Job, context: Context) -> Computed:
+    """Compute one article's part (the cycle collector paused), what it says of its article, and
+    what links it to others (read here, where the part is parsed)."""
     with _collector_paused():
         data = compute(job, context)
-    return data, _about(job, data, context.manifest)
+    quads = _parse(data)
+    return data, _about(job, quads, context.manifest), groups.Links.of(quads).to_json()
 
 
 @contextmanager

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from aiaccess.memo import Piece
 from aiaccess.namespaces import ID, PREFIXES
 
 DUMPS: dict[str, ox.RdfFormat] = {
@@ -141,29 +143,26 @@ def _header(fmt: ox.RdfFormat) -> bytes:
     return b"".join(line for line in lines if line.startswith(b"@prefix "))
 
 
-def dump(name: str, fragments: Iterable[bytes]) -> Iterator[bytes]:
-    """Yield the dump ``name`` made of ``fragments`` (in the parts' order), piece by piece."""
+def dump(name: str, fragments: Iterable[Piece]) -> Iterator[bytes | Piece]:
+    """Yield the dump ``name`` made of ``fragments`` (in the parts' order), piece by piece.
+
+    Empty fragments are left out, so that a part with nothing to write adds
+    no separator.
+    """
+    found = [fragment for fragment in fragments if _size(fragment)]
     if name == "dataset.jsonld":
-        yield from _array(fragments)
-        return
-    header = _header(DUMPS[name]) if name in ("dataset.trig", "dataset.ttl") else b""
-    started = False
-    for fragment in fragments:
-        if fragment and not started:
-            yield header
-            started = True
-        if fragment:
-            yield fragment
-
-
-def _array(fragments: Iterable[bytes]) -> Iterator[bytes]:
-    """Yield one JSON-LD array holding the elements of every fragment's array."""
-    yield b"["
-    first = True
-    for fragment in fragments:
-        if fragment:
-            if not first:
+        yield b"["
+        for index, fragment in enumerate(found):
+            if index:
                 yield b","
             yield fragment
-            first = False
-    yield b"]"
+        yield b"]"
+        return
+    if found and name in ("dataset.trig", "dataset.ttl"):
+        yield _header(DUMPS[name])
+    yield from found
+
+
+def _size(piece: Piece) -> int:
+    """Return the number of bytes of a piece, without reading a remembered one."""
+    return len(piece.held) if piece.held is not None else os.path.getsize(piece.path())

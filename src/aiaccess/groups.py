@@ -137,24 +137,33 @@ def independent(articles: dict[str, Links], base: list[ox.Quad]) -> list[list[st
 
 
 def _linked(articles: dict[str, Links]) -> list[list[str]]:
-    """Return, per linking resource, the articles it links (see the module's rules)."""
-    named: dict[str, set[str]] = defaultdict(set)
-    described: set[str] = set()
+    """Return, per linking resource, the articles it links (see the module's rules).
+
+    Most resources an article names are its own (its evidence, its mentions), so
+    the resources named by several articles are found first, with set
+    operations, and only those are followed.
+    """
+    described: set[str] = set().union(*(links.described for links in articles.values()))
     naming: dict[str, dict[str, str]] = defaultdict(dict)
     outcomes: dict[str, set[str]] = defaultdict(set)
+    seen: set[str] = set()
+    repeated: set[str] = set()
     for slug, links in articles.items():
-        for iri in links.named:
-            named[iri].add(slug)
-        described.update(links.described)
         for iri, description in links.naming.items():
             naming[iri][slug] = description
         for outcome in links.outcomes:
             outcomes[outcome].add(slug)
+        named = set(links.named)
+        repeated |= seen & named
+        seen |= named
+    linking = {iri for iri in repeated if iri in described or iri in naming}
     found = [sorted(slugs) for slugs in outcomes.values() if len(slugs) > 1]
-    for iri, slugs in named.items():
-        if len(slugs) < 2 or (iri not in described and iri not in naming):
-            continue
-        if iri not in described and _alike(slugs, naming[iri]):
+    named_by: dict[str, list[str]] = defaultdict(list)
+    for slug, links in articles.items():
+        for iri in linking.intersection(links.named):
+            named_by[iri].append(slug)
+    for iri, slugs in named_by.items():
+        if iri not in described and _alike(set(slugs), naming[iri]):
             continue
         found.append(sorted(slugs))
     return found

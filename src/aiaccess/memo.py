@@ -16,6 +16,7 @@ import functools
 import hashlib
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 CACHE_ENV = "AIACCESS_CACHE"
@@ -53,11 +54,12 @@ def key(*parts: bytes | str) -> str:
 
 def get(kind: str, name: str) -> bytes | None:
     """Return what was remembered as ``kind/name``, or None."""
-    where = folder()
+    where = _where(kind)
     if where is None:
         return None
     try:
-        return (where / kind / name).read_bytes()
+        with open(os.path.join(where, name), "rb") as remembered:
+            return remembered.read()
     except OSError:
         return None
 
@@ -82,5 +84,53 @@ def put(kind: str, name: str, data: bytes) -> bool:
 
 def has(kind: str, name: str) -> bool:
     """Tell whether ``kind/name`` is remembered (without reading it)."""
+    where = _where(kind)
+    return where is not None and os.path.isfile(os.path.join(where, name))
+
+
+def _where(kind: str) -> str | None:
+    """Return the folder of ``kind`` as a string (looked up often: kept per environment)."""
+    chosen = os.environ.get(CACHE_ENV)
+    return _kind_folder(kind, chosen, os.environ.get("XDG_CACHE_HOME"), os.environ.get("HOME"))
+
+
+@functools.lru_cache(maxsize=64)
+def _kind_folder(kind: str, *environment: str | None) -> str | None:
+    """Return the folder of ``kind`` for one state of the environment (see :func:`folder`)."""
     where = folder()
-    return where is not None and (where / kind / name).is_file()
+    return None if where is None else os.path.join(where, kind)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Bytes remembered as ``kind/name`` and read when asked, or held here if not remembered."""
+
+    kind: str
+    name: str
+    held: bytes | None = None
+
+    def read(self) -> bytes:
+        """Return the bytes.
+
+        :raises OSError: if the cache lost them since they were remembered.
+        """
+        if self.held is not None:
+            return self.held
+        with open(self.path(), "rb") as remembered:
+            return remembered.read()
+
+    def path(self) -> str:
+        """Return the file holding the bytes (when not held here).
+
+        :raises OSError: if the cache is off or lost them.
+        """
+        where = _where(self.kind)
+        found = None if where is None else os.path.join(where, self.name)
+        if found is None or not os.path.isfile(found):
+            raise OSError(f"the cache lost {self.kind}/{self.name}; build again")
+        return found
+
+    @classmethod
+    def keep(cls, kind: str, name: str, data: bytes) -> Piece:
+        """Remember ``data``; hold it here if the cache is off or cannot be written."""
+        return cls(kind, name, None if put(kind, name, data) else data)

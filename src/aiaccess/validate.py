@@ -202,22 +202,21 @@ def _named_units(data: Assembled, shapes: str) -> list[Unit]:
     after them and the article's own part, so editing one article renames only
     its unit and its group's derived graphs' unit.
     """
-    base = _digest(data.base)
-    index = groups.index(data.base)
-    named: list[Unit] = [("base-" + memo.key(shapes, base), lambda: data.base)]
+    base = memo.key(shapes, _digest(data.base))  # hashed once: the shapes are long
+    named: list[Unit] = [("base-" + base, lambda: data.base)]
     articles = data.digests
     for slug, part in data.parts.items():
-        gather = functools.partial(_article_unit, part, index)
-        named.append(("article-" + memo.key(shapes, base, articles[slug]), gather))
+        gather = functools.partial(_article_unit, data, part)
+        named.append(("article-" + memo.key(base, articles[slug]), gather))
     for group in data.groups:
-        name = memo.key(shapes, base, group.digest, *(articles[s] for s in group.slugs))
-        named.append(("derived-" + name, functools.partial(_derived_unit, data, group, index)))
+        name = memo.key(base, group.digest, *(articles[s] for s in group.slugs))
+        named.append(("derived-" + name, functools.partial(_derived_unit, data, group)))
     return named
 
 
-def _article_unit(part: Part, index: groups.Index) -> list[ox.Quad]:
+def _article_unit(data: Assembled, part: Part) -> list[ox.Quad]:
     """Return an article's unit: its part, read now, and the base quads it reaches."""
-    return _with_context(part.quads, index)
+    return _with_context(part.quads, data.base_index)
 
 
 def _digest(quads: list[ox.Quad]) -> str:
@@ -225,17 +224,18 @@ def _digest(quads: list[ox.Quad]) -> str:
     return hashlib.sha256(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").hexdigest()
 
 
-def _derived_unit(data: Assembled, group: Group, index: groups.Index) -> list[ox.Quad]:
+def _derived_unit(data: Assembled, group: Group) -> list[ox.Quad]:
     """Return a group's derived graphs with every quad they reach, in the base or its articles.
 
     Derived resources have subjects of their own (no article or registry
     resource gains a property there), but they point at facts, evidence and
-    articles whose shapes need those resources' statements. ``index`` is the
-    base's, shared by every group. Empty when the group computed nothing.
+    articles whose shapes need those resources' statements. Empty when the
+    group computed nothing.
     """
     derived = group.derived
     if not derived:
         return []
+    index = data.base_index
     own = groups.index(q for slug in group.slugs for q in data.parts[slug].quads)
     merged = {**index, **{s: [*index.get(s, ()), *quads] for s, quads in own.items()}}
     return _with_context(derived, merged)
@@ -256,19 +256,19 @@ def _dataset_findings(data: Assembled, resources: Resources) -> set[Finding]:
     texts = [check.text for check in checks.checks(resources)]
     base = _digest(data.base)
     shown = _remembered_checks(memo.key(base, *texts), lambda: _checked_store(data.base, resources))
-    index = groups.index(data.base)
+    digests = data.digests
     added: set[Finding] = set()
     cleared: set[Finding] = set()
     for group in data.groups:
-        name = memo.key(base, group.digest, *(data.digests[s] for s in group.slugs), *texts)
-        more, less = _group_checks(name, data, group, index, resources)
+        name = memo.key(base, group.digest, *(digests[s] for s in group.slugs), *texts)
+        more, less = _group_checks(name, data, group, resources)
         added |= more
         cleared |= less
     return (shown - cleared) | added
 
 
 def _group_checks(
-    name: str, data: Assembled, group: Group, index: groups.Index, resources: Resources
+    name: str, data: Assembled, group: Group, resources: Resources
 ) -> tuple[set[Finding], set[Finding]]:
     """Return what a group adds to the base's findings and what it clears (remembered)."""
     remembered = memo.get("checks", f"group-{name}.json")
@@ -276,7 +276,7 @@ def _group_checks(
         more, less = json.loads(remembered)
         return {tuple(f) for f in more}, {tuple(f) for f in less}
     quads = [q for slug in group.slugs for q in data.parts[slug].quads] + group.derived
-    reach = groups.reached(quads, index)
+    reach = groups.reached(quads, data.base_index)
     with_group = _checked_store(quads + reach, resources)
     alone = _checked_store(reach, resources)
     more, less = with_group - alone, alone - with_group
@@ -344,9 +344,8 @@ def units(data: Assembled) -> list[list[ox.Quad]]:
     unit (last, one per group with derived graphs) is theirs and every quad they
     reach in the base and the group's articles.
     """
-    index = groups.index(data.base)
-    own = [_article_unit(part, index) for part in data.parts.values()]
-    derived = [_derived_unit(data, group, index) for group in data.groups]
+    own = [_article_unit(data, part) for part in data.parts.values()]
+    derived = [_derived_unit(data, group) for group in data.groups]
     return [data.base, *own, *(unit for unit in derived if unit)]
 
 
