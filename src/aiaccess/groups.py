@@ -207,7 +207,13 @@ def reached(quads: list[ox.Quad], by_subject: Index) -> list[ox.Quad]:
 
     Followed transitively through the objects of the quads found.
     """
-    todo = [n for q in quads for n in (q.subject, q.object) if isinstance(n, ox.NamedNode)]
+    todo: list[ox.NamedNode] = []
+    for quad in quads:
+        subject, obj = quad.subject, quad.object
+        if isinstance(subject, ox.NamedNode):
+            todo.append(subject)
+        if isinstance(obj, ox.NamedNode):
+            todo.append(obj)
     seen: set[ox.NamedNode] = set()
     found: list[ox.Quad] = []
     while todo:
@@ -217,8 +223,8 @@ def reached(quads: list[ox.Quad], by_subject: Index) -> list[ox.Quad]:
         seen.add(node)
         for quad in by_subject.get(node, ()):
             found.append(quad)
-            if isinstance(quad.object, ox.NamedNode):
-                todo.append(quad.object)
+            if isinstance(obj := quad.object, ox.NamedNode):
+                todo.append(obj)
     return found
 
 

@@ -55,6 +55,7 @@ CREDITED = AIA + "creditedOutlet"
 REPORTED_VIA = AIA + "reportedVia"
 _CREDITS = (SCHEMA + "isBasedOn", REPORTED_VIA)
 _SURFACE_FORM = AIA + "surfaceForm"
+_LABEL = RDFS + "label"
 NAME_SEPARATOR = ", "
 TEXT_SEPARATOR = " | "
 
@@ -77,11 +78,13 @@ class Namer:
         forms: dict[Term, set[str]] = defaultdict(set)
         for graph, subjects in graphs.items():
             for subject, props in subjects.items():
-                for label in props.get(RDFS + "label", ()):
+                named = (*props.get(_LABEL, ()), *props.get(_SURFACE_FORM, ()))
+                if not named:
+                    continue
+                for label in props.get(_LABEL, ()):
                     if isinstance(label, ox.Literal) and label.language:
                         labels[subject][graph][label.language].add(label.value)
-                for form in (*props.get(RDFS + "label", ()), *props.get(_SURFACE_FORM, ())):
-                    forms[subject].add(_text(form))
+                forms[subject].update(_text(form) for form in named)
         found = {lang for by in labels.values() for g in by.values() for lang in g}
         return cls(labels, tuple(sorted(found | {"en"})), forms)
 
