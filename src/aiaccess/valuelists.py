@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from aiaccess.graphindex import GraphIndex, Index, Term
-from aiaccess.namespaces import AIA, ARTICLE_GRAPH, DCTERMS, ID, OA, RDF, RDFS, SCHEMA
+from aiaccess.namespaces import AIA, ARTICLE_GRAPH, DCTERMS, ID, OA, RDF, RDFS, SCHEMA, term
 
 _NAMED_AIA = ("actor", "service", "jurisdiction", "audience", "excludedAudience", "operatedBy")
 _NAMED_PARTIES = ("fromParty", "toParty", "party", "operatedService", "claimant")
@@ -137,7 +137,7 @@ def _graph_lists(
         quotes = _quotes(props.get(AIA + "evidence", ()), index)
         out += _written(List(subject, name, AIA + "evidence"), quotes, graph)
         out += _credit_quotes(subject, name, props, quotes, namer, graph)
-        if ox.NamedNode(AIA + "Article") in props.get(RDF + "type", ()):
+        if term(AIA + "Article") in props.get(RDF + "type", ()):
             credited = [o for s in index.values() for p in _CREDITS for o in s.get(p, ())]
             out += _named(List(subject, name, CREDITED), credited, namer, graph)
     return out
@@ -199,17 +199,17 @@ class List:
         """Return the quads of the list in ``lang`` (None for a list of texts)."""
         iri = self.iri(lang)
         triples: list[tuple[str, Term]] = [
-            (RDF + "type", ox.NamedNode(AIA + "ValueList")),
+            (RDF + "type", term(AIA + "ValueList")),
             (AIA + "listOf", self.subject),
             (AIA + "inGraph", self.graph),
-            (AIA + "listedProperty", ox.NamedNode(self.prop)),
+            (AIA + "listedProperty", term(self.prop)),
             (RDF + "value", ox.Literal(value)),
         ]
         if lang is not None:
             triples.append((DCTERMS + "language", ox.Literal(lang)))
         if self.naming is not None:
             triples.append((AIA + "naming", self.naming))
-        return [ox.Quad(iri, ox.NamedNode(p), o, graph) for p, o in triples]
+        return [ox.Quad(iri, term(p), o, graph) for p, o in triples]
 
 
 def _named(
