@@ -218,10 +218,11 @@ def reached(quads: list[ox.Quad], by_subject: Index) -> list[ox.Quad]:
     found: list[ox.Quad] = []
     while todo:
         node = todo.pop()
-        if node in seen:
+        described = by_subject.get(node)
+        if described is None or node in seen:
             continue
         seen.add(node)
-        for quad in by_subject.get(node, ()):
+        for quad in described:
             found.append(quad)
             if isinstance(obj := quad.object, ox.NamedNode):
                 todo.append(obj)
