@@ -33,6 +33,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -373,9 +374,8 @@ def _groups(base: list[ox.Quad], base_data: bytes, parts: list[Part]) -> list[Gr
     group.
     """
     by_slug = {part.source.slug: part for part in parts}
-    links = {slug: _links(part) for slug, part in by_slug.items()}
-    slugs = groups.independent(links, base) or [[]]
     salt = memo.key(base_data)
+    slugs = _grouped(base, salt, by_slug)
     names = [
         memo.key(salt, *(f"{slug}\0{by_slug[slug].digest}" for slug in group)) for group in slugs
     ]
@@ -385,7 +385,10 @@ def _groups(base: list[ox.Quad], base_data: bytes, parts: list[Part]) -> list[Gr
         if recalled is not None:
             found[index] = recalled
     todo = [i for i in range(len(slugs)) if i not in found]
-    jobs = [([by_slug[s] for s in slugs[i]], _shared([links[s] for s in slugs[i]])) for i in todo]
+    jobs = [
+        ([by_slug[s] for s in slugs[i]], _shared([_links(by_slug[s]) for s in slugs[i]]))
+        for i in todo
+    ]
     for index, made in zip(todo, _derived_all(base, jobs), strict=True):
         derived, bodies, stats = made
         piece = Piece.keep("derived", names[index] + ".nq", derived)
@@ -413,18 +416,66 @@ def _shared(found: list[groups.Links]) -> frozenset[str]:
     return frozenset(iri for links in found for iri in links.naming if iri not in described)
 
 
+def _grouped(base: list[ox.Quad], salt: str, parts: dict[str, Part]) -> list[list[str]]:
+    """Return the groups of linked articles (slugs): the last build's if no article's links changed.
+
+    The groups follow from the articles' links and the base alone, so the last
+    grouping is remembered with the digest of each article's links: a rebuild
+    reads the links of the articles that changed only, and groups again only
+    if one of those links changed (an edited label or quote changes none).
+    """
+    name = salt + ".json"
+    last = _last_grouping(name)
+    known: dict[str, str] = last.get("links", {})
+    order = [
+        [slug, known.get(f"{slug}\0{part.digest}") or _links_digest(part)]
+        for slug, part in parts.items()
+    ]
+    if last.get("order") == order:
+        return [list(group) for group in last["groups"]]
+    found = groups.independent({s: _links(p) for s, p in parts.items()}, base) or [[]]
+    links = {f"{slug}\0{parts[slug].digest}": digest for slug, digest in order}
+    memo.put(
+        "grouping", name, json.dumps({"links": links, "order": order, "groups": found}).encode()
+    )
+    return found
+
+
+def _last_grouping(name: str) -> dict[str, Any]:
+    """Return the grouping remembered as ``name`` (see :func:`_grouped`), or an empty one."""
+    remembered = memo.get("grouping", name)
+    try:
+        found = json.loads(remembered) if remembered is not None else {}
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _links_digest(part: Part) -> str:
+    """Return the SHA-256 of an article's links as remembered (their JSON)."""
+    return hashlib.sha256(_links_json(part)).hexdigest()
+
+
 def _links(part: Part) -> groups.Links:
-    """Return what may link an article to others: remembered under its part's digest, or read."""
+    """Return what may link an article to others (see :func:`_links_json`)."""
+    data = _links_json(part)
+    try:
+        return groups.Links.from_json(data)
+    except (ValueError, KeyError, TypeError):
+        links = groups.Links.of(part.quads)
+        memo.put("links", memo.key(part.digest) + ".json", links.to_json())
+        return links
+
+
+def _links_json(part: Part) -> bytes:
+    """Return an article's links as JSON: remembered under its part's digest, or read."""
     name = memo.key(part.digest) + ".json"
     remembered = memo.get("links", name)
     if remembered is not None:
-        try:
-            return groups.Links.from_json(remembered)
-        except (ValueError, KeyError, TypeError):
-            pass
-    links = groups.Links.of(part.quads)
-    memo.put("links", name, links.to_json())
-    return links
+        return remembered
+    data = groups.Links.of(part.quads).to_json()
+    memo.put("links", name, data)
+    return data
 
 
 Made = tuple[bytes, dict[str, bytes], fragments.Stats]
