@@ -265,22 +265,18 @@ def assemble(resources: Resources | None = None, progress: Progress | None = Non
     """
     res = resources or default_resources()
     manifest = seeds.verify(res.seeds)
-    base = _graph(res, res.ontology, ONTOLOGY_GRAPH)
-    registry = parse_file(res.registry, res.relative(res.registry))
-    _no_blank_nodes(registry, res.relative(res.registry))
-    base += _in_graph(registry, REGISTRY_GRAPH)
-    base = _parse(_canonical(base))
+    base_data = _base(res)
+    base = _parse(base_data)
     files = {ONTOLOGY_GRAPH: res.relative(res.ontology), REGISTRY_GRAPH: res.relative(res.registry)}
-    context = _Lazy(manifest, registry)
+    context = _Lazy(manifest, base)
     salt = memo.key(res.registry.read_bytes())
     jobs = [Job(path, res.relative(path), res.seeds) for path in res.article_files()]
     parts = _parts(jobs, context, salt, progress)
     sources = [part.source for part in parts]
     files |= {source.graph.value: source.path for source in sources}
-    base_data = _canonical(base)
     found = _groups(base, base_data, parts)
     head = _base_fragment(base, base_data)
-    tail = _dataset_fragment(base, [group.fragment.stats for group in found])
+    tail = _dataset_fragment(base, base_data, [group.fragment.stats for group in found])
     chunks = [head, *(group.fragment for group in found), tail]
     return Assembled(sources, files, base, {p.source.slug: p for p in parts}, found, chunks)
 
@@ -295,14 +291,35 @@ def store(resources: Resources | None = None) -> ox.Store:
 class _Lazy:
     """The articles' shared context, made only if some article must be computed."""
 
-    def __init__(self, manifest: dict[str, str], registry: list[ox.Triple]) -> None:
+    def __init__(self, manifest: dict[str, str], base: list[ox.Quad]) -> None:
         self.manifest = manifest
-        self._registry = registry
+        self._base = base
 
     @functools.cached_property
     def context(self) -> Context:
         """Return the context: the manifest and the registry's names."""
-        return Context(self.manifest, Forms(mentions.surface_forms(self._registry)))
+        registry = ox.NamedNode(REGISTRY_GRAPH)
+        triples = [q.triple for q in self._base if q.graph_name == registry]
+        return Context(self.manifest, Forms(mentions.surface_forms(triples)))
+
+
+def _base(res: Resources) -> bytes:
+    """Return the ontology and registry graphs as N-Quads, one sorted line per quad.
+
+    Remembered under a hash of the two files (and the code): the registry grows
+    with the articles, and reading it from Turtle is a large share of a rebuild.
+
+    :raises DataSyntaxError: if a file is malformed.
+    :raises DataError: if a file has blank nodes.
+    """
+    name = memo.key(res.ontology.read_bytes(), res.registry.read_bytes()) + ".nq"
+    remembered = memo.get("base", name)
+    if remembered is not None:
+        return remembered
+    base = _graph(res, res.ontology, ONTOLOGY_GRAPH) + _graph(res, res.registry, REGISTRY_GRAPH)
+    data = _canonical(base)
+    memo.put("base", name, data)
+    return data
 
 
 def _base_fragment(base: list[ox.Quad], base_data: bytes) -> Fragment:
@@ -310,7 +327,9 @@ def _base_fragment(base: list[ox.Quad], base_data: bytes) -> Fragment:
     return _fragment("base-" + memo.key(base_data), lambda: _serialized(base, [], Left()))
 
 
-def _dataset_fragment(base: list[ox.Quad], stats: list[fragments.Stats]) -> Fragment:
+def _dataset_fragment(
+    base: list[ox.Quad], base_data: bytes, stats: list[fragments.Stats]
+) -> Fragment:
     """Return the dataset-level part's fragment: what the groups handed over, once each.
 
     Those are the quads about the graphs themselves (the languages of
@@ -320,10 +339,13 @@ def _dataset_fragment(base: list[ox.Quad], stats: list[fragments.Stats]) -> Frag
     """
     handed = sorted({line for s in stats for line in s.handed})
     shared = sorted({line for s in stats for line in s.shared})
-    quads = _parse("".join(handed).encode())
-    triples = list(ox.parse("".join(shared).encode(), format=ox.RdfFormat.N_TRIPLES))
-    bodies, stat = _serialized(quads, triples, _left(base, frozenset()))
-    return Fragment({name: Piece("", "", body) for name, body in bodies.items()}, stat)
+
+    def make() -> tuple[dict[str, bytes], fragments.Stats]:
+        quads = _parse("".join(handed).encode())
+        triples = list(ox.parse("".join(shared).encode(), format=ox.RdfFormat.N_TRIPLES))
+        return _serialized(quads, triples, _left(base, frozenset()))
+
+    return _fragment("dataset-" + memo.key(base_data, *handed, "\0", *shared), make)
 
 
 def _serialized(
