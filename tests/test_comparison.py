@@ -7,7 +7,9 @@ from decimal import Decimal
 import pyoxigraph as ox
 import pytest
 
+from aiaccess.comparison import compare
 from aiaccess.dataset import Assembled, assemble
+from aiaccess.graphindex import GraphIndex
 from aiaccess.judging import (
     CONFLICT,
     DIFFERENCE,
@@ -120,6 +122,18 @@ def test_each_position_derives_from_the_evidence_backing_its_value(assembled: As
         if isinstance(q.object, ox.NamedNode)
     }
     assert AIA + "fromParty" in supports
+
+
+def test_the_comparison_depends_on_no_order_of_its_input(assembled: Assembled) -> None:
+    """The build indexes a group's shared graphs in no particular order (dataset._derived)."""
+    given = [q for q in assembled.quads if q.graph_name != ox.NamedNode(COMPARISON_GRAPH)]
+    forward = compare(GraphIndex.of(given))
+    backward = compare(GraphIndex.of(list(reversed(given))))
+    assert sorted(map(str, forward)) == sorted(map(str, backward))
+    finding = ox.NamedNode(ID + "finding/relation-microsoft-openai-revenue-share/direction")
+    classification = ox.NamedNode(AIA + "classification")
+    judged = {q.object for q in backward if q.subject == finding and q.predicate == classification}
+    assert judged == {ox.NamedNode(AIA + "Conflict")}
 
 
 def test_a_date_that_cannot_be_the_same_day_is_a_conflict(resources: Resources) -> None:

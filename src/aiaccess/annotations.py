@@ -20,6 +20,15 @@ CONTEXT = 32
 """Characters of prefix and suffix recorded around each quote."""
 
 _TYPE = ox.NamedNode(RDF + "type")
+_ANNOTATION = ox.NamedNode(OA + "Annotation")
+_MOTIVATED_BY, _HAS_BODY = ox.NamedNode(OA + "motivatedBy"), ox.NamedNode(OA + "hasBody")
+_HAS_TARGET, _HAS_SOURCE = ox.NamedNode(OA + "hasTarget"), ox.NamedNode(OA + "hasSource")
+_HAS_SELECTOR, _EXACT = ox.NamedNode(OA + "hasSelector"), ox.NamedNode(OA + "exact")
+_PREFIX, _SUFFIX = ox.NamedNode(OA + "prefix"), ox.NamedNode(OA + "suffix")
+_START, _END = ox.NamedNode(OA + "start"), ox.NamedNode(OA + "end")
+_SPECIFIC_RESOURCE = ox.NamedNode(OA + "SpecificResource")
+_QUOTE_SELECTOR = ox.NamedNode(OA + "TextQuoteSelector")
+_POSITION_SELECTOR = ox.NamedNode(OA + "TextPositionSelector")
 _INTEGER = ox.NamedNode(XSD + "integer")
 """Offsets are plain xsd:integer: Oxigraph stores derived integer types as xsd:integer,
 so this keeps the served data and the dumps identical."""
@@ -91,21 +100,21 @@ def target_quads(
     target = ox.NamedNode(base + "#target")
     quote = ox.NamedNode(base + "#quote")
     position = ox.NamedNode(base + "#position")
-    triples: list[tuple[ox.NamedNode, str, ox.NamedNode | ox.Literal]] = [
-        (annotation, OA + "hasTarget", target),
-        (target, RDF + "type", ox.NamedNode(OA + "SpecificResource")),
-        (target, OA + "hasSource", source),
-        (target, OA + "hasSelector", quote),
-        (target, OA + "hasSelector", position),
-        (quote, RDF + "type", ox.NamedNode(OA + "TextQuoteSelector")),
-        (quote, OA + "exact", ox.Literal(span.exact, language=language)),
-        (quote, OA + "prefix", ox.Literal(span.prefix)),
-        (quote, OA + "suffix", ox.Literal(span.suffix)),
-        (position, RDF + "type", ox.NamedNode(OA + "TextPositionSelector")),
-        (position, OA + "start", ox.Literal(str(span.start), datatype=_INTEGER)),
-        (position, OA + "end", ox.Literal(str(span.end), datatype=_INTEGER)),
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+        (annotation, _HAS_TARGET, target),
+        (target, _TYPE, _SPECIFIC_RESOURCE),
+        (target, _HAS_SOURCE, source),
+        (target, _HAS_SELECTOR, quote),
+        (target, _HAS_SELECTOR, position),
+        (quote, _TYPE, _QUOTE_SELECTOR),
+        (quote, _EXACT, ox.Literal(span.exact, language=language)),
+        (quote, _PREFIX, ox.Literal(span.prefix)),
+        (quote, _SUFFIX, ox.Literal(span.suffix)),
+        (position, _TYPE, _POSITION_SELECTOR),
+        (position, _START, ox.Literal(str(span.start), datatype=_INTEGER)),
+        (position, _END, ox.Literal(str(span.end), datatype=_INTEGER)),
     ]
-    return [ox.Quad(s, ox.NamedNode(p), o, graph) for s, p, o in triples]
+    return [ox.Quad(s, p, o, graph) for s, p, o in triples]
 
 
 def annotation_quads(
@@ -118,7 +127,7 @@ def annotation_quads(
     """Return the typing, motivation and body of an annotation of class ``kind``."""
     return [
         ox.Quad(annotation, _TYPE, ox.NamedNode(kind), graph),
-        ox.Quad(annotation, _TYPE, ox.NamedNode(OA + "Annotation"), graph),
-        ox.Quad(annotation, ox.NamedNode(OA + "motivatedBy"), ox.NamedNode(OA + motivation), graph),
-        ox.Quad(annotation, ox.NamedNode(OA + "hasBody"), body, graph),
+        ox.Quad(annotation, _TYPE, _ANNOTATION, graph),
+        ox.Quad(annotation, _MOTIVATED_BY, ox.NamedNode(OA + motivation), graph),
+        ox.Quad(annotation, _HAS_BODY, body, graph),
     ]

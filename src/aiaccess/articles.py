@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from aiaccess import evidence, mentions, seeds
 from aiaccess.errors import DataError
+from aiaccess.graphindex import Term
 from aiaccess.namespaces import AIA, RDF, SCHEMA, article_graph, article_iri
 from aiaccess.turtle import parse_file
 
@@ -152,28 +153,28 @@ def _source(job: Job, triples: list[ox.Triple], manifest: dict[str, str]) -> evi
     """Return the article a file describes, checking its metadata."""
     slug, shown = job.path.stem, job.shown
     iri = ox.NamedNode(article_iri(slug))
-    if ox.Triple(iri, _TYPE, _ARTICLE) not in set(triples):
+    own = [(t.predicate, t.object) for t in triples if t.subject == iri]
+    if (_TYPE, _ARTICLE) not in own:
         raise DataError(
             shown, f"file must describe <{iri.value}> a aia:Article (its name is the slug)"
         )
-    seed = _one_literal(triples, iri, SEED_FILE, shown)
+    seed = _one_literal(own, iri, SEED_FILE, shown)
     if seed not in manifest:
         raise DataError(shown, f"aia:seedFile {seed!r} is not a seed listed in seeds/SHA256SUMS")
-    language = _one_literal(triples, iri, LANGUAGE, shown)
+    language = _one_literal(own, iri, LANGUAGE, shown)
     text = seeds.read_text(job.seeds, seed)
     graph = ox.NamedNode(article_graph(slug))
     return evidence.Source(slug, seed, shown, iri, graph, language, text)
 
 
 def _one_literal(
-    triples: list[ox.Triple], subject: ox.NamedNode, predicate: ox.NamedNode, shown: Path
+    own: list[tuple[ox.NamedNode, Term]],
+    subject: ox.NamedNode,
+    predicate: ox.NamedNode,
+    shown: Path,
 ) -> str:
-    """Return the single literal value of ``predicate`` on ``subject``."""
-    values = [
-        t.object.value
-        for t in triples
-        if t.subject == subject and t.predicate == predicate and isinstance(t.object, ox.Literal)
-    ]
+    """Return the single literal value of ``predicate`` among ``subject``'s ``own`` statements."""
+    values = [o.value for p, o in own if p == predicate and isinstance(o, ox.Literal)]
     if len(values) != 1:
         raise DataError(shown, f"<{subject.value}> needs exactly one <{predicate.value}>")
     return values[0]

@@ -28,7 +28,7 @@ from aiaccess.aspects import ASPECTS, OUTCOME_ASPECTS, Aspect, Value, terms, tex
 from aiaccess.graphindex import GraphIndex
 from aiaccess.judging import Hierarchy
 from aiaccess.listings import languages_quads, listing_quads
-from aiaccess.namespaces import AIA, COMPARISON_GRAPH, DCTERMS, ID, PROV, RDF, XSD
+from aiaccess.namespaces import AIA, COMPARISON_GRAPH, DCTERMS, ID, PROV, RDF, XSD, term
 from aiaccess.naming import Names
 from aiaccess.statements import TYPE, Quote, Statement, statements
 from aiaccess.valuelists import value_lists
@@ -159,10 +159,10 @@ def _finding_quads(finding: Finding, names: Names) -> list[ox.Quad]:
     """Return the quads of one finding and its positions."""
     iri = finding.iri
     quads = [
-        _quad(iri, RDF + "type", ox.NamedNode(AIA + "Finding")),
+        _quad(iri, RDF + "type", term(AIA + "Finding")),
         _quad(iri, AIA + "about", finding.about),
         _quad(iri, AIA + "aspect", ox.Literal(finding.aspect.name, language="en")),
-        _quad(iri, AIA + "classification", ox.NamedNode(AIA + finding.judgement)),
+        _quad(iri, AIA + "classification", term(AIA + finding.judgement)),
     ]
     for position in finding.positions:
         quads += _position_quads(iri, finding.aspect, position, names)
@@ -180,7 +180,7 @@ def _position_quads(
     labels = sorted({s.label for s in position.statements})
     quads = [
         _quad(finding, AIA + "position", iri),
-        _quad(iri, RDF + "type", ox.NamedNode(AIA + "Position")),
+        _quad(iri, RDF + "type", term(AIA + "Position")),
         _quad(iri, AIA + "statedIn", article),
         _quad(iri, DCTERMS + "language", ox.Literal(language)),
         _quad(iri, AIA + "factLabel", ox.Literal("; ".join(labels), language="en")),
@@ -220,9 +220,9 @@ def _summary(fact: ox.NamedNode, said: list[Statement], found: list[Finding]) ->
     status = "single source" if len(reporting) == 1 else "contested" if against else "corroborated"
     iri = _comparison_iri(fact)
     wording = "; ".join(f"{lang}: {s.label}" for lang, s in reporting)
-    count = ox.Literal(str(len(reporting)), datatype=ox.NamedNode(XSD + "integer"))
+    count = ox.Literal(str(len(reporting)), datatype=term(XSD + "integer"))
     return [
-        _quad(iri, RDF + "type", ox.NamedNode(AIA + "SourceComparison")),
+        _quad(iri, RDF + "type", term(AIA + "SourceComparison")),
         _quad(iri, AIA + "about", fact),
         *(_quad(iri, AIA + "kind", kind) for kind in _kinds(said)),
         _quad(iri, AIA + "sourceCount", count),
@@ -249,4 +249,4 @@ def _comparison_iri(fact: ox.NamedNode) -> ox.NamedNode:
 
 def _quad(subject: ox.NamedNode, predicate: str, obj: ox.NamedNode | ox.Literal) -> ox.Quad:
     """Return a quad of the comparison graph."""
-    return ox.Quad(subject, ox.NamedNode(predicate), obj, GRAPH)
+    return ox.Quad(subject, term(predicate), obj, GRAPH)

@@ -572,10 +572,11 @@ Parsed = tuple[bytes, list[ox.Quad]]
 def _derived(base: groups.Base, given: list[Parsed]) -> Parsed:
     """Return the N-Quads of the graphs :data:`DATASET_STEPS` compute from a group's parts.
 
-    The steps read the group's articles and the ontology and registry quads they
-    reach, sorted as the whole dataset is, so that they see what they would see
-    in it. The quads already parsed are reused, not parsed again from the N-Quads,
-    and indexed once for all the steps.
+    The steps read the group's articles, the registry quads they reach and the
+    ontology, indexed once for all the steps (the ontology once for all groups)
+    from the quads already parsed. Each article graph is indexed in its part's
+    order, which is the whole dataset's; the steps' output depends on no other
+    order (the order of graphs, or of subjects in the shared graphs).
     """
     with _collector_paused():
         return _derived_paused(base, given)
@@ -584,9 +585,7 @@ def _derived(base: groups.Base, given: list[Parsed]) -> Parsed:
 def _derived_paused(base: groups.Base, given: list[Parsed]) -> Parsed:
     """Return the N-Quads of the graphs computed from a group's parts (see :func:`_derived`)."""
     quads = [quad for _, part in given for quad in part]
-    context = groups.context(quads, base)
-    chunks = [(_nquads(context), context), *given]
-    index = GraphIndex.of(_union(chunks)[1])
+    index = base.ontology.plus(groups.context(quads, base) + quads)
     derived: Parsed = (b"", [])
     for step in DATASET_STEPS:
         found = step(index.plus(derived[1]))

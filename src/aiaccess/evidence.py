@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from aiaccess.annotations import annotation_quads, local_name, locate, target_quads
 from aiaccess.errors import DataError, EvidenceError
+from aiaccess.graphindex import Term
 from aiaccess.namespaces import AIA, ID
 
 EVIDENCE = ox.NamedNode(AIA + "evidence")
@@ -46,31 +47,32 @@ def expand(triples: list[ox.Triple], source: Source) -> list[ox.Quad]:
         supports a property its fact does not state in this file.
     """
     nodes: dict[ox.BlankNode, list[ox.Triple]] = defaultdict(list)
-    stated: dict[ox.NamedNode | ox.BlankNode | ox.Triple, set[ox.NamedNode]] = defaultdict(set)
+    stated: dict[ox.NamedNode | ox.Triple, set[ox.NamedNode]] = defaultdict(set)
+    described: list[tuple[ox.NamedNode | ox.Triple, ox.NamedNode, Term]] = []
     for triple in triples:
-        stated[triple.subject].add(triple.predicate)
-        if isinstance(triple.subject, ox.BlankNode):
-            nodes[triple.subject].append(triple)
+        subject, predicate = triple.subject, triple.predicate
+        if isinstance(subject, ox.BlankNode):
+            nodes[subject].append(triple)
+        else:
+            stated[subject].add(predicate)
+            described.append((subject, predicate, triple.object))
     quads: list[ox.Quad] = []
     used: set[ox.BlankNode] = set()
-    for triple in triples:
-        if isinstance(triple.subject, ox.BlankNode):
-            continue
-        obj = triple.object
+    graph = source.graph
+    for subject, predicate, obj in described:
         if isinstance(obj, ox.BlankNode):
-            if triple.predicate != EVIDENCE:
+            if predicate != EVIDENCE:
                 raise DataError(
                     source.path,
-                    f"blank node object of <{triple.predicate.value}>: "
-                    "only aia:evidence may use [ ]",
+                    f"blank node object of <{predicate.value}>: only aia:evidence may use [ ]",
                 )
-            if not isinstance(triple.subject, ox.NamedNode):
+            if not isinstance(subject, ox.NamedNode):
                 raise DataError(source.path, "quoted triples cannot carry evidence")
             used.add(obj)
-            _check_supports(triple.subject, nodes[obj], stated[triple.subject], source)
-            quads += _evidence(triple.subject, nodes[obj], source)
+            _check_supports(subject, nodes[obj], stated[subject], source)
+            quads += _evidence(subject, nodes[obj], source)
         else:
-            quads.append(ox.Quad(triple.subject, triple.predicate, obj, source.graph))
+            quads.append(ox.Quad(subject, predicate, obj, graph))
     for node in nodes.keys() - used:
         raise DataError(source.path, f"blank node {node} is not the object of aia:evidence")
     return quads

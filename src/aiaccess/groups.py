@@ -23,15 +23,17 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from aiaccess.graphindex import GraphIndex
 from aiaccess.namespaces import AIA, ID, ONTOLOGY_GRAPH, RDF, RDFS, REGISTRY_GRAPH, SKOS
 
-_BEARS_ON = ox.NamedNode(AIA + "bearsOn")
-_NAMING = frozenset(ox.NamedNode(p) for p in (RDF + "type", RDFS + "label", SKOS + "prefLabel"))
-_LABELS = frozenset(ox.NamedNode(p) for p in (RDFS + "label", SKOS + "prefLabel"))
+_BEARS_ON = AIA + "bearsOn"
+_NAMING = frozenset((RDF + "type", RDFS + "label", SKOS + "prefLabel"))
+_LABEL_IRIS = frozenset((RDFS + "label", SKOS + "prefLabel"))
+_LABELS = frozenset(ox.NamedNode(p) for p in _LABEL_IRIS)
 
 Index = dict[ox.NamedNode, list[ox.Quad]]
 """Subject -> its quads."""
@@ -65,19 +67,19 @@ class Links:
         outcomes: set[str] = set()
         languages: set[tuple[str, str]] = set()
         for quad in quads:
-            subject, predicate, obj = quad.subject, quad.predicate, quad.object
-            if predicate in _LABELS and isinstance(obj, ox.Literal) and obj.language:
-                languages.add((predicate.value, obj.language))
-            if isinstance(obj, ox.NamedNode) and obj.value.startswith(ID):
-                named.add(obj.value)
+            subject, predicate, obj = quad.subject, quad.predicate.value, quad.object
+            if predicate in _LABEL_IRIS and isinstance(obj, ox.Literal) and obj.language:
+                languages.add((predicate, obj.language))
+            if isinstance(obj, ox.NamedNode) and (iri := obj.value).startswith(ID):
+                named.add(iri)
             if predicate == _BEARS_ON:
                 outcomes.add(str(obj))
-            if isinstance(subject, ox.NamedNode) and subject.value.startswith(ID):
-                named.add(subject.value)
+            if isinstance(subject, ox.NamedNode) and (iri := subject.value).startswith(ID):
+                named.add(iri)
                 if predicate in _NAMING:
-                    naming[subject.value].append(f"{predicate} {obj}")
+                    naming[iri].append(f"<{predicate}> {obj}")
                 else:
-                    other.add(subject.value)
+                    other.add(iri)
         return cls(
             named=tuple(sorted(named)),
             described=tuple(sorted(other)),
@@ -88,7 +90,7 @@ class Links:
 
     def to_json(self) -> bytes:
         """Return the links as JSON, to be remembered."""
-        return json.dumps(asdict(self)).encode()
+        return json.dumps(vars(self)).encode()
 
     @classmethod
     def from_json(cls, data: bytes) -> Links:
@@ -205,7 +207,13 @@ def reached(quads: list[ox.Quad], by_subject: Index) -> list[ox.Quad]:
 
     Followed transitively through the objects of the quads found.
     """
-    todo = [n for q in quads for n in (q.subject, q.object) if isinstance(n, ox.NamedNode)]
+    todo: list[ox.NamedNode] = []
+    for quad in quads:
+        subject, obj = quad.subject, quad.object
+        if isinstance(subject, ox.NamedNode):
+            todo.append(subject)
+        if isinstance(obj, ox.NamedNode):
+            todo.append(obj)
     seen: set[ox.NamedNode] = set()
     found: list[ox.Quad] = []
     while todo:
@@ -215,44 +223,49 @@ def reached(quads: list[ox.Quad], by_subject: Index) -> list[ox.Quad]:
         seen.add(node)
         for quad in by_subject.get(node, ()):
             found.append(quad)
-            if isinstance(quad.object, ox.NamedNode):
-                todo.append(quad.object)
+            if isinstance(obj := quad.object, ox.NamedNode):
+                todo.append(obj)
     return found
 
 
 @dataclass(frozen=True)
 class Base:
-    """The ontology and registry graphs, prepared once for every group's :func:`context`."""
+    """The ontology and registry graphs, prepared once for every group's computed graphs."""
 
-    quads: list[ox.Quad]
     by_subject: Index
-    ontology: list[ox.Quad]
+    ontology: GraphIndex
+    """The whole ontology graph, which every group's computed graphs read, indexed once."""
+    registry: list[ox.Quad]
     languages: set[tuple[str, str]]
     """The label languages of the registry graph."""
 
     @classmethod
     def of(cls, quads: list[ox.Quad]) -> Base:
-        """Index the base quads and set the ontology graph and the registry's languages aside."""
+        """Index the base quads and set the ontology graph and the registry's languages aside.
+
+        The ontology's quads are indexed in their N-Quads order, as the whole
+        dataset's sorted quads would give them.
+        """
         ontology = ox.NamedNode(ONTOLOGY_GRAPH)
-        registry = ox.NamedNode(REGISTRY_GRAPH)
         named = [(q, q.graph_name) for q in quads]
+        registry = [q for q, graph in named if graph != ontology]
         return cls(
-            quads,
             index(quads),
-            [q for q, graph in named if graph == ontology],
-            _languages(q for q, graph in named if graph == registry),
+            GraphIndex.of(sorted((q for q, graph in named if graph == ontology), key=str)),
+            registry,
+            _languages(registry),
         )
 
 
 def context(quads: list[ox.Quad], base: Base) -> list[ox.Quad]:
-    """Return what a group's computed graphs need besides its articles' ``quads``.
+    """Return the registry quads a group's computed graphs need besides its articles' ``quads``.
 
-    The whole ontology graph, and the registry quads the articles reach; the
-    whole base when that part of the registry would not carry every language
-    of the registry's labels.
+    Those the articles reach; the whole registry when they would not carry
+    every language of the registry's labels. (The ontology graph is read
+    whole, from ``base.ontology``.)
     """
     registry = ox.NamedNode(REGISTRY_GRAPH)
     reach = [q for q in reached(quads, base.by_subject) if q.graph_name == registry]
     if _languages(reach) != base.languages:
-        return base.quads
-    return base.ontology + reach
+        return base.registry
+    return reach

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from aiaccess.aspects import ASPECTS, Aspect, Value, value_of, words
-from aiaccess.namespaces import AIA, DCTERMS, SCHEMA
+from aiaccess.namespaces import AIA, DCTERMS, SCHEMA, term
 from aiaccess.naming import Names
 from aiaccess.statements import Statement
 
@@ -60,7 +60,7 @@ def listing_quads(
         own = lang == "en" or items != english
         listing = ox.NamedNode(f"{comparison.value}/{lang if own else 'en'}")
         if own:
-            quads.append(ox.Quad(comparison, ox.NamedNode(AIA + "listing"), listing, graph))
+            quads.append(ox.Quad(comparison, term(AIA + "listing"), listing, graph))
             quads += _quads(listing, lang, items, graph)
         quads += _choice(comparison, lang, listing, graph)
     return quads
@@ -72,15 +72,15 @@ def _choice(
     """Return the choice of the listing to read a fact's values in ``lang``."""
     choice = ox.NamedNode(f"{comparison.value}/in/{lang}")
     return [
-        ox.Quad(comparison, ox.NamedNode(AIA + "listingIn"), choice, graph),
-        ox.Quad(choice, ox.NamedNode(DCTERMS + "language"), ox.Literal(lang), graph),
-        ox.Quad(choice, ox.NamedNode(AIA + "listing"), listing, graph),
+        ox.Quad(comparison, term(AIA + "listingIn"), choice, graph),
+        ox.Quad(choice, term(DCTERMS + "language"), ox.Literal(lang), graph),
+        ox.Quad(choice, term(AIA + "listing"), listing, graph),
     ]
 
 
 def languages_quads(names: Names, graph: ox.NamedNode) -> list[ox.Quad]:
     """Return the languages the comparison graph names things in, on the graph itself."""
-    language = ox.NamedNode(DCTERMS + "language")
+    language = term(DCTERMS + "language")
     return [ox.Quad(graph, language, ox.Literal(lang), graph) for lang in names.languages]
 
 
@@ -128,5 +128,5 @@ def _quads(listing: ox.NamedNode, lang: str, items: Items, graph: ox.NamedNode) 
     for name, values in sorted(items.items()):
         for prop, text in zip(LISTS[name], values, strict=True):
             if prop is not None:
-                quads.append(ox.Quad(listing, ox.NamedNode(AIA + prop), ox.Literal(text), graph))
+                quads.append(ox.Quad(listing, term(AIA + prop), ox.Literal(text), graph))
     return quads

@@ -22,7 +22,7 @@ from aiaccess.annotations import (
     span_at,
     target_quads,
 )
-from aiaccess.namespaces import AIA, ID, MENTIONS_GRAPH, RDF, RDFS, XSD
+from aiaccess.namespaces import AIA, ID, MENTIONS_GRAPH, RDF, RDFS, XSD, term
 
 GRAPH = ox.NamedNode(MENTIONS_GRAPH)
 _NAMES = {AIA + "surfaceForm", RDFS + "label"}
@@ -79,7 +79,7 @@ def mention_quads(
     quads: list[ox.Quad] = []
     for (entity, _), span in sorted(spans.items(), key=lambda item: (item[0][0].value, item[0][1])):
         quads += _mention(slug, article, entity, span)
-    mentions = ox.NamedNode(AIA + "mentions")
+    mentions = term(AIA + "mentions")
     named = sorted({entity for entity, _ in spans}, key=str)
     quads += [ox.Quad(article, mentions, entity, GRAPH) for entity in named]
     places = Counter(entity for entity, _ in spans)
@@ -118,12 +118,12 @@ def _tally(slug: str, article: ox.NamedNode, entity: ox.NamedNode, count: int) -
     """Return the quads saying at how many places ``article`` names ``entity``."""
     iri = ox.NamedNode(f"{ID}mention-tally/{slug}/{local_name(entity)}")
     triples: list[tuple[str, ox.NamedNode | ox.Literal]] = [
-        (RDF + "type", ox.NamedNode(AIA + "MentionTally")),
+        (RDF + "type", term(AIA + "MentionTally")),
         (AIA + "tallyOf", entity),
         (AIA + "tallyIn", article),
-        (AIA + "mentionCount", ox.Literal(str(count), datatype=ox.NamedNode(XSD + "integer"))),
+        (AIA + "mentionCount", ox.Literal(str(count), datatype=term(XSD + "integer"))),
     ]
-    return [ox.Quad(iri, ox.NamedNode(p), o, GRAPH) for p, o in triples]
+    return [ox.Quad(iri, term(p), o, GRAPH) for p, o in triples]
 
 
 def _mention(slug: str, article: ox.NamedNode, entity: ox.NamedNode, span: Span) -> list[ox.Quad]:
@@ -131,6 +131,6 @@ def _mention(slug: str, article: ox.NamedNode, entity: ox.NamedNode, span: Span)
     iri = ox.NamedNode(f"{ID}mention/{slug}/{span.start}-{span.end}-{local_name(entity)}")
     return [
         *annotation_quads(iri, AIA + "Mention", "identifying", entity, GRAPH),
-        ox.Quad(iri, ox.NamedNode(AIA + "mentionOf"), entity, GRAPH),
+        ox.Quad(iri, term(AIA + "mentionOf"), entity, GRAPH),
         *target_quads(iri, article, span, None, GRAPH),
     ]

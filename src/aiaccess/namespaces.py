@@ -1,10 +1,15 @@
 """IRIs of the aiaccess namespaces and of the standard vocabularies it reuses.
 
 Kept as plain strings so that every layer (pyoxigraph, rdflib, SPARQL text)
-can use them without conversion.
+can use them without conversion; :func:`term` gives a vocabulary IRI's
+Oxigraph node, made once.
 """
 
 from __future__ import annotations
+
+import functools
+
+import pyoxigraph as ox
 
 BASE = "https://w3id.org/aiaccess/"
 ID = BASE + "id/"
@@ -76,3 +81,17 @@ def article_iri(slug: str) -> str:
     'https://w3id.org/aiaccess/id/article/en-azure-workaround'
     """
     return ID + "article/" + slug
+
+
+@functools.cache
+def term(iri: str) -> ox.NamedNode:
+    """Return the Oxigraph node of a vocabulary IRI (a class or property), made once.
+
+    Oxigraph checks an IRI each time it makes a node, which costs more than the
+    lookup when the build writes the same properties thousands of times. Only
+    for the vocabularies' IRIs, which are few: minted IRIs are made as usual.
+
+    >>> term(RDF + "type") is term(RDF + "type")
+    True
+    """
+    return ox.NamedNode(iri)

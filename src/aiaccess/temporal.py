@@ -41,6 +41,7 @@ from aiaccess.namespaces import (
     TEMPORAL_GRAPH,
     TIME,
     XSD,
+    term,
 )
 from aiaccess.temporal_network import Bound, Clash, Interval, Network, Point, solve
 from aiaccess.temporal_statements import CHANGES, Reading, Source, extent, read
@@ -133,10 +134,10 @@ def _derived_date(derivation: Derivation, point: Point, interval: Interval) -> l
     labelled = _label_article(reading, point, own)
     stated = _stated(own, interval)
     triples: list[tuple[str, ox.NamedNode | ox.Literal]] = [
-        (RDF + "type", ox.NamedNode(AIA + "DerivedDate")),
+        (RDF + "type", term(AIA + "DerivedDate")),
         (AIA + "timeOf", ox.NamedNode(point[0])),
-        (AIA + "timeProperty", ox.NamedNode(point[1])),
-        (AIA + "dateStatus", ox.NamedNode(AIA + ("Stated" if stated else "Derived"))),
+        (AIA + "timeProperty", term(point[1])),
+        (AIA + "dateStatus", term(AIA + ("Stated" if stated else "Derived"))),
         (AIA + "dateText", ox.Literal(stated or _bounds_text(interval))),
         (AIA + "statedAs", ox.Literal("; ".join(sorted(s.wording() for s in own)))),
         (AIA + "explanation", ox.Literal(_explanation(derivation, point, interval))),
@@ -154,7 +155,7 @@ def _derived_date(derivation: Derivation, point: Point, interval: Interval) -> l
         for number, clash in enumerate(derivation.network.clashes)
         if clash.point == point
     ]
-    return [ox.Quad(node, ox.NamedNode(p), o, GRAPH) for p, o in triples]
+    return [ox.Quad(node, term(p), o, GRAPH) for p, o in triples]
 
 
 def _actor_names(derivation: Derivation, resource: str) -> list[ox.Literal]:
@@ -325,10 +326,10 @@ def _conflict(derivation: Derivation, node: ox.NamedNode, clash: Clash) -> list[
     late, late_all = _chain_iris(reading, clash.latest)
     aside = reading.sources[clash.constraint.ident]
     triples: list[tuple[str, ox.NamedNode | ox.Literal]] = [
-        (RDF + "type", ox.NamedNode(AIA + "TemporalConflict")),
+        (RDF + "type", term(AIA + "TemporalConflict")),
         (RDFS + "label", ox.Literal(f"Temporal conflict: {_name(clash.point)}", language="en")),
         (AIA + "timeOf", ox.NamedNode(clash.point[0])),
-        (AIA + "timeProperty", ox.NamedNode(clash.point[1])),
+        (AIA + "timeProperty", term(clash.point[1])),
         (AIA + "earliestDate", _date(clash.earliest.day)),
         (AIA + "latestDate", _date(clash.latest.day)),
         (AIA + "setAside", ox.NamedNode(aside.statements[0])),
@@ -337,7 +338,7 @@ def _conflict(derivation: Derivation, node: ox.NamedNode, clash: Clash) -> list[
     triples += [(AIA + "earliestFrom", ox.NamedNode(i)) for i in sorted(early)]
     triples += [(AIA + "latestFrom", ox.NamedNode(i)) for i in sorted(late)]
     triples += [(PROV + "wasDerivedFrom", ox.NamedNode(i)) for i in sorted(early_all | late_all)]
-    return [ox.Quad(node, ox.NamedNode(p), o, GRAPH) for p, o in triples]
+    return [ox.Quad(node, term(p), o, GRAPH) for p, o in triples]
 
 
 def _conflict_iri(clash: Clash, reading: Reading) -> ox.NamedNode:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from aiaccess.graphindex import GraphIndex, Index, Term
-from aiaccess.namespaces import AIA, ARTICLE_GRAPH, DCTERMS, ID, OA, RDF, RDFS, SCHEMA
+from aiaccess.namespaces import AIA, ARTICLE_GRAPH, DCTERMS, ID, OA, RDF, RDFS, SCHEMA, term
 
 _NAMED_AIA = ("actor", "service", "jurisdiction", "audience", "excludedAudience", "operatedBy")
 _NAMED_PARTIES = ("fromParty", "toParty", "party", "operatedService", "claimant")
@@ -55,6 +55,7 @@ CREDITED = AIA + "creditedOutlet"
 REPORTED_VIA = AIA + "reportedVia"
 _CREDITS = (SCHEMA + "isBasedOn", REPORTED_VIA)
 _SURFACE_FORM = AIA + "surfaceForm"
+_LABEL = RDFS + "label"
 NAME_SEPARATOR = ", "
 TEXT_SEPARATOR = " | "
 
@@ -77,11 +78,13 @@ class Namer:
         forms: dict[Term, set[str]] = defaultdict(set)
         for graph, subjects in graphs.items():
             for subject, props in subjects.items():
-                for label in props.get(RDFS + "label", ()):
+                named = (*props.get(_LABEL, ()), *props.get(_SURFACE_FORM, ()))
+                if not named:
+                    continue
+                for label in props.get(_LABEL, ()):
                     if isinstance(label, ox.Literal) and label.language:
                         labels[subject][graph][label.language].add(label.value)
-                for form in (*props.get(RDFS + "label", ()), *props.get(_SURFACE_FORM, ())):
-                    forms[subject].add(_text(form))
+                forms[subject].update(_text(form) for form in named)
         found = {lang for by in labels.values() for g in by.values() for lang in g}
         return cls(labels, tuple(sorted(found | {"en"})), forms)
 
@@ -137,7 +140,7 @@ def _graph_lists(
         quotes = _quotes(props.get(AIA + "evidence", ()), index)
         out += _written(List(subject, name, AIA + "evidence"), quotes, graph)
         out += _credit_quotes(subject, name, props, quotes, namer, graph)
-        if ox.NamedNode(AIA + "Article") in props.get(RDF + "type", ()):
+        if term(AIA + "Article") in props.get(RDF + "type", ()):
             credited = [o for s in index.values() for p in _CREDITS for o in s.get(p, ())]
             out += _named(List(subject, name, CREDITED), credited, namer, graph)
     return out
@@ -199,17 +202,17 @@ class List:
         """Return the quads of the list in ``lang`` (None for a list of texts)."""
         iri = self.iri(lang)
         triples: list[tuple[str, Term]] = [
-            (RDF + "type", ox.NamedNode(AIA + "ValueList")),
+            (RDF + "type", term(AIA + "ValueList")),
             (AIA + "listOf", self.subject),
             (AIA + "inGraph", self.graph),
-            (AIA + "listedProperty", ox.NamedNode(self.prop)),
+            (AIA + "listedProperty", term(self.prop)),
             (RDF + "value", ox.Literal(value)),
         ]
         if lang is not None:
             triples.append((DCTERMS + "language", ox.Literal(lang)))
         if self.naming is not None:
             triples.append((AIA + "naming", self.naming))
-        return [ox.Quad(iri, ox.NamedNode(p), o, graph) for p, o in triples]
+        return [ox.Quad(iri, term(p), o, graph) for p, o in triples]
 
 
 def _named(

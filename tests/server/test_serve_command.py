@@ -290,7 +290,7 @@ def test_two_front_ends_share_the_port_and_stop_together_under_load() -> None:
     for pid in front_ends:
         assert (
             "queue 32 queries / 30 s; client budget 1e-06 s per client per minute "
-            f"(loopback exempt); 1 workers; front end {pid}, one of 2 (its share above)"
+            f"(loopback exempt); 1 worker; front end {pid}, one of 2 (its share above)"
         ) in err
 
 

@@ -14,9 +14,9 @@ and exits 0.
 Each front end listens on a socket of its own (gunicorn's ``reuse_port``: each
 binds the address with ``SO_REUSEPORT`` after the fork), and the kernel gives
 each new connection to one of them by a hash of its addresses. On one shared
-socket, the front end that woke first accepted every connection waiting, so a
-client opening 32 connections at once found them split 31/1 or 26/6 as often
-as 16/16, and the busier front end's answers waited twice as long. Each front end is
+socket, the front end that woke first accepted every connection waiting: of 32
+connections opened at once, the busier front end held 22 or more in 15 tries of
+25 (up to 31), and its answers waited the longer for it. Each front end is
 a uvicorn server (:class:`FrontEnd`, the ``uvicorn-worker`` package's gunicorn
 worker, with the settings :func:`.runner.server` uses) running an application
 of its own: its own answer cache and its share of the query workers, queue,

@@ -78,5 +78,5 @@ def protections(settings: Settings, pool: WorkerPool) -> str:
     return (
         f"protections: {service}; {sandbox}; run time {limits.timeout:g} s; "
         f"memory {memory}; queue {limits.queue_length} queries / {limits.queue_seconds:g} s; "
-        f"client budget {budget}; {pool.size} workers{shared}"
+        f"client budget {budget}; {pool.size} worker{'' if pool.size == 1 else 's'}{shared}"
     )

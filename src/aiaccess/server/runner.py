@@ -78,13 +78,21 @@ def reserve(sock: socket.socket) -> socket.socket:
     The kernel gives a new connection to one of the listening sockets by a hash of
     its addresses, never to this one. ``sock`` was bound without ``SO_REUSEPORT``,
     so a port another server listens on was refused as busy (:func:`bind`).
+
+    :raises AddressError: if another server took the port since.
     """
     family, address = sock.family, sock.getsockname()
     sock.close()
     kept = socket.socket(family, socket.SOCK_STREAM)
     kept.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     kept.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    kept.bind(address)
+    try:
+        kept.bind(address)
+    except OSError as error:  # another server took the port in between
+        kept.close()
+        raise AddressError(
+            f"cannot listen on {address[0]}:{address[1]}: {error.strerror}"
+        ) from None
     return kept
 
 
