@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -110,7 +111,9 @@ def test_several_groups_rebuild_as_a_clean_build_and_every_parser_reads_the_dump
     path = next((root / "data" / "articles").glob("*-00006.ttl"))
     path.write_text(path.read_text().replace('"Synthetic article ', '"Edited article ', 1))
     before = set((tmp_path / "memo" / "fragments").iterdir())
+    shutil.rmtree(tmp_path / "memo" / "links")  # the other articles' links are not read again
     assert _build(Resources(root), tmp_path / "incremental") == [(12, 12)]
+    assert len(list((tmp_path / "memo" / "links").iterdir())) == 5  # the edited story's
     added = {p.name.rsplit(".", 2)[0] for p in (tmp_path / "memo" / "fragments").iterdir()}
     assert len(added - {p.name.rsplit(".", 2)[0] for p in before}) == 1  # the edited group's
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "fresh-memo"))

@@ -33,6 +33,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -264,22 +265,18 @@ def assemble(resources: Resources | None = None, progress: Progress | None = Non
     """
     res = resources or default_resources()
     manifest = seeds.verify(res.seeds)
-    base = _graph(res, res.ontology, ONTOLOGY_GRAPH)
-    registry = parse_file(res.registry, res.relative(res.registry))
-    _no_blank_nodes(registry, res.relative(res.registry))
-    base += _in_graph(registry, REGISTRY_GRAPH)
-    base = _parse(_canonical(base))
+    base_data = _base(res)
+    base = _parse(base_data)
     files = {ONTOLOGY_GRAPH: res.relative(res.ontology), REGISTRY_GRAPH: res.relative(res.registry)}
-    context = _Lazy(manifest, registry)
+    context = _Lazy(manifest, base)
     salt = memo.key(res.registry.read_bytes())
     jobs = [Job(path, res.relative(path), res.seeds) for path in res.article_files()]
     parts = _parts(jobs, context, salt, progress)
     sources = [part.source for part in parts]
     files |= {source.graph.value: source.path for source in sources}
-    base_data = _canonical(base)
     found = _groups(base, base_data, parts)
     head = _base_fragment(base, base_data)
-    tail = _dataset_fragment(base, [group.fragment.stats for group in found])
+    tail = _dataset_fragment(base, base_data, [group.fragment.stats for group in found])
     chunks = [head, *(group.fragment for group in found), tail]
     return Assembled(sources, files, base, {p.source.slug: p for p in parts}, found, chunks)
 
@@ -294,14 +291,35 @@ def store(resources: Resources | None = None) -> ox.Store:
 class _Lazy:
     """The articles' shared context, made only if some article must be computed."""
 
-    def __init__(self, manifest: dict[str, str], registry: list[ox.Triple]) -> None:
+    def __init__(self, manifest: dict[str, str], base: list[ox.Quad]) -> None:
         self.manifest = manifest
-        self._registry = registry
+        self._base = base
 
     @functools.cached_property
     def context(self) -> Context:
         """Return the context: the manifest and the registry's names."""
-        return Context(self.manifest, Forms(mentions.surface_forms(self._registry)))
+        registry = ox.NamedNode(REGISTRY_GRAPH)
+        triples = [q.triple for q in self._base if q.graph_name == registry]
+        return Context(self.manifest, Forms(mentions.surface_forms(triples)))
+
+
+def _base(res: Resources) -> bytes:
+    """Return the ontology and registry graphs as N-Quads, one sorted line per quad.
+
+    Remembered under a hash of the two files (and the code): the registry grows
+    with the articles, and reading it from Turtle is a large share of a rebuild.
+
+    :raises DataSyntaxError: if a file is malformed.
+    :raises DataError: if a file has blank nodes.
+    """
+    name = memo.key(res.ontology.read_bytes(), res.registry.read_bytes()) + ".nq"
+    remembered = memo.get("base", name)
+    if remembered is not None:
+        return remembered
+    base = _graph(res, res.ontology, ONTOLOGY_GRAPH) + _graph(res, res.registry, REGISTRY_GRAPH)
+    data = _canonical(base)
+    memo.put("base", name, data)
+    return data
 
 
 def _base_fragment(base: list[ox.Quad], base_data: bytes) -> Fragment:
@@ -309,7 +327,9 @@ def _base_fragment(base: list[ox.Quad], base_data: bytes) -> Fragment:
     return _fragment("base-" + memo.key(base_data), lambda: _serialized(base, [], Left()))
 
 
-def _dataset_fragment(base: list[ox.Quad], stats: list[fragments.Stats]) -> Fragment:
+def _dataset_fragment(
+    base: list[ox.Quad], base_data: bytes, stats: list[fragments.Stats]
+) -> Fragment:
     """Return the dataset-level part's fragment: what the groups handed over, once each.
 
     Those are the quads about the graphs themselves (the languages of
@@ -319,10 +339,13 @@ def _dataset_fragment(base: list[ox.Quad], stats: list[fragments.Stats]) -> Frag
     """
     handed = sorted({line for s in stats for line in s.handed})
     shared = sorted({line for s in stats for line in s.shared})
-    quads = _parse("".join(handed).encode())
-    triples = list(ox.parse("".join(shared).encode(), format=ox.RdfFormat.N_TRIPLES))
-    bodies, stat = _serialized(quads, triples, _left(base, frozenset()))
-    return Fragment({name: Piece("", "", body) for name, body in bodies.items()}, stat)
+
+    def make() -> tuple[dict[str, bytes], fragments.Stats]:
+        quads = _parse("".join(handed).encode())
+        triples = list(ox.parse("".join(shared).encode(), format=ox.RdfFormat.N_TRIPLES))
+        return _serialized(quads, triples, _left(base, frozenset()))
+
+    return _fragment("dataset-" + memo.key(base_data, *handed, "\0", *shared), make)
 
 
 def _serialized(
@@ -373,9 +396,8 @@ def _groups(base: list[ox.Quad], base_data: bytes, parts: list[Part]) -> list[Gr
     group.
     """
     by_slug = {part.source.slug: part for part in parts}
-    links = {slug: _links(part) for slug, part in by_slug.items()}
-    slugs = groups.independent(links, base) or [[]]
     salt = memo.key(base_data)
+    slugs = _grouped(base, salt, by_slug)
     names = [
         memo.key(salt, *(f"{slug}\0{by_slug[slug].digest}" for slug in group)) for group in slugs
     ]
@@ -385,7 +407,10 @@ def _groups(base: list[ox.Quad], base_data: bytes, parts: list[Part]) -> list[Gr
         if recalled is not None:
             found[index] = recalled
     todo = [i for i in range(len(slugs)) if i not in found]
-    jobs = [([by_slug[s] for s in slugs[i]], _shared([links[s] for s in slugs[i]])) for i in todo]
+    jobs = [
+        ([by_slug[s] for s in slugs[i]], _shared([_links(by_slug[s]) for s in slugs[i]]))
+        for i in todo
+    ]
     for index, made in zip(todo, _derived_all(base, jobs), strict=True):
         derived, bodies, stats = made
         piece = Piece.keep("derived", names[index] + ".nq", derived)
@@ -413,18 +438,66 @@ def _shared(found: list[groups.Links]) -> frozenset[str]:
     return frozenset(iri for links in found for iri in links.naming if iri not in described)
 
 
+def _grouped(base: list[ox.Quad], salt: str, parts: dict[str, Part]) -> list[list[str]]:
+    """Return the groups of linked articles (slugs): the last build's if no article's links changed.
+
+    The groups follow from the articles' links and the base alone, so the last
+    grouping is remembered with the digest of each article's links: a rebuild
+    reads the links of the articles that changed only, and groups again only
+    if one of those links changed (an edited label or quote changes none).
+    """
+    name = salt + ".json"
+    last = _last_grouping(name)
+    known: dict[str, str] = last.get("links", {})
+    order = [
+        [slug, known.get(f"{slug}\0{part.digest}") or _links_digest(part)]
+        for slug, part in parts.items()
+    ]
+    if last.get("order") == order:
+        return [list(group) for group in last["groups"]]
+    found = groups.independent({s: _links(p) for s, p in parts.items()}, base) or [[]]
+    links = {f"{slug}\0{parts[slug].digest}": digest for slug, digest in order}
+    memo.put(
+        "grouping", name, json.dumps({"links": links, "order": order, "groups": found}).encode()
+    )
+    return found
+
+
+def _last_grouping(name: str) -> dict[str, Any]:
+    """Return the grouping remembered as ``name`` (see :func:`_grouped`), or an empty one."""
+    remembered = memo.get("grouping", name)
+    try:
+        found = json.loads(remembered) if remembered is not None else {}
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _links_digest(part: Part) -> str:
+    """Return the SHA-256 of an article's links as remembered (their JSON)."""
+    return hashlib.sha256(_links_json(part)).hexdigest()
+
+
 def _links(part: Part) -> groups.Links:
-    """Return what may link an article to others: remembered under its part's digest, or read."""
+    """Return what may link an article to others (see :func:`_links_json`)."""
+    data = _links_json(part)
+    try:
+        return groups.Links.from_json(data)
+    except (ValueError, KeyError, TypeError):
+        links = groups.Links.of(part.quads)
+        memo.put("links", memo.key(part.digest) + ".json", links.to_json())
+        return links
+
+
+def _links_json(part: Part) -> bytes:
+    """Return an article's links as JSON: remembered under its part's digest, or read."""
     name = memo.key(part.digest) + ".json"
     remembered = memo.get("links", name)
     if remembered is not None:
-        try:
-            return groups.Links.from_json(remembered)
-        except (ValueError, KeyError, TypeError):
-            pass
-    links = groups.Links.of(part.quads)
-    memo.put("links", name, links.to_json())
-    return links
+        return remembered
+    data = groups.Links.of(part.quads).to_json()
+    memo.put("links", name, data)
+    return data
 
 
 Made = tuple[bytes, dict[str, bytes], fragments.Stats]
