@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -155,35 +155,45 @@ def _shacl_findings(data: Assembled, resources: Resources) -> set[Finding]:
 def _checked(program: Any, todo: list[Unit]) -> Iterator[list[Finding]]:
     """Yield each unit's findings: in forked worker processes when there are many.
 
-    A few units (the shipped data's seven, a rebuild's two) are checked here:
-    starting workers would cost more than they save.
-
     The last unit (the derived graphs' when there are some) is the largest, so
-    it is started first. The workers are forked, not spawned: they inherit the
-    compiled shapes and the data, and nothing but the findings is sent back.
+    it is started first.
     """
-    workers = min(os.cpu_count() or 1, len(todo))
+    return _in_workers(lambda i: _unit_findings(program, *todo[i]), len(todo), reverse=True)
+
+
+T = TypeVar("T")
+
+
+def _in_workers(work: Callable[[int], T], count: int, reverse: bool = False) -> Iterator[T]:
+    """Yield ``work(i)`` for each ``i`` below ``count``: in forked worker processes when many.
+
+    A few (the shipped data's seven units, a rebuild's two) are done here:
+    starting workers would cost more than they save. The workers are forked,
+    not spawned: they inherit ``work`` with the compiled shapes and the data it
+    reads, and only indices go to them and results come back.
+    """
+    order = reversed(range(count)) if reverse else range(count)
+    workers = min(os.cpu_count() or 1, count)
     forking = "fork" in multiprocessing.get_all_start_methods()
-    if workers < 2 or len(todo) < PARALLEL_FROM or not forking:
-        yield from (_unit_findings(program, *unit) for unit in todo)
+    if workers < 2 or count < PARALLEL_FROM or not forking:
+        yield from (work(i) for i in order)
         return
-    _FORKED[:] = [(program, todo)]
+    _FORKED[:] = [work]
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, context) as pool:
-            yield from pool.map(_forked_unit, reversed(range(len(todo))))
+            yield from pool.map(_forked, order)
     finally:
         _FORKED.clear()
 
 
-_FORKED: list[tuple[Any, list[Unit]]] = []
-"""The compiled shapes and the units to check, set just before the workers are forked."""
+_FORKED: list[Callable[[int], Any]] = []
+"""The work of :func:`_in_workers`, set just before the workers are forked."""
 
 
-def _forked_unit(index: int) -> list[Finding]:
-    """Check unit ``index`` in a forked worker."""
-    program, todo = _FORKED[0]
-    return _unit_findings(program, *todo[index])
+def _forked(index: int) -> Any:
+    """Do item ``index`` of the forked work in a worker."""
+    return _FORKED[0](index)
 
 
 def _read_findings(data: bytes) -> list[Finding]:
@@ -259,9 +269,24 @@ def _dataset_findings(data: Assembled, resources: Resources) -> set[Finding]:
     digests = data.digests
     added: set[Finding] = set()
     cleared: set[Finding] = set()
+    todo: list[tuple[str, Group]] = []
     for group in data.groups:
         name = memo.key(base, group.digest, *(digests[s] for s in group.slugs), *texts)
-        more, less = _group_checks(name, data, group, resources)
+        remembered = memo.get("checks", f"group-{name}.json")
+        if remembered is None:
+            todo.append((name, group))
+        else:
+            more, less = json.loads(remembered)
+            added |= {tuple(f) for f in more}
+            cleared |= {tuple(f) for f in less}
+    if todo:
+        data.base_index  # noqa: B018 (made once here, before any worker is forked)
+
+    def check(index: int) -> tuple[set[Finding], set[Finding]]:
+        name, group = todo[index]
+        return _group_checks(name, data, group, resources)
+
+    for more, less in _in_workers(check, len(todo)):
         added |= more
         cleared |= less
     return (shown - cleared) | added
@@ -270,11 +295,7 @@ def _dataset_findings(data: Assembled, resources: Resources) -> set[Finding]:
 def _group_checks(
     name: str, data: Assembled, group: Group, resources: Resources
 ) -> tuple[set[Finding], set[Finding]]:
-    """Return what a group adds to the base's findings and what it clears (remembered)."""
-    remembered = memo.get("checks", f"group-{name}.json")
-    if remembered is not None:
-        more, less = json.loads(remembered)
-        return {tuple(f) for f in more}, {tuple(f) for f in less}
+    """Return what a group adds to the base's findings and what it clears, and remember it."""
     quads = [q for slug in group.slugs for q in data.parts[slug].quads] + group.derived
     reach = groups.reached(quads, data.base_index)
     with_group = _checked_store(quads + reach, resources)
