@@ -408,13 +408,14 @@ def _groups(base: list[ox.Quad], base_data: bytes, parts: list[Part]) -> list[Gr
             found[index] = recalled
     todo = [i for i in range(len(slugs)) if i not in found]
     jobs = [
-        ([by_slug[s] for s in slugs[i]], _shared([_links(by_slug[s]) for s in slugs[i]]))
+        (
+            [by_slug[s] for s in slugs[i]],
+            _shared([_links(by_slug[s]) for s in slugs[i]]),
+            names[i],
+        )
         for i in todo
     ]
-    for index, made in zip(todo, _derived_all(base, jobs), strict=True):
-        derived, bodies, stats = made
-        piece = Piece.keep("derived", names[index] + ".nq", derived)
-        fragment = _kept_fragment("group-" + names[index], bodies, stats)
+    for index, (piece, fragment) in zip(todo, _derived_all(base, jobs), strict=True):
         found[index] = Group(slugs[index], piece, names[index], fragment)
     return [found[i] for i in range(len(slugs))]
 
@@ -500,10 +501,10 @@ def _links_json(part: Part) -> bytes:
     return data
 
 
-Made = tuple[bytes, dict[str, bytes], fragments.Stats]
-"""A group's computed graphs (N-Quads), its fragment of each dump and their statistics."""
-GroupJob = tuple[list[Part], frozenset[str]]
-"""A group's articles' parts, and the resources they only name (see :func:`_shared`)."""
+Made = tuple[Piece, Fragment]
+"""A group's computed graphs (N-Quads) and its fragment of each dump, remembered."""
+GroupJob = tuple[list[Part], frozenset[str], str]
+"""A group's articles' parts, the resources they only name (see :func:`_shared`), its name."""
 
 
 def _derived_all(base: list[ox.Quad], jobs: list[GroupJob]) -> Iterator[Made]:
@@ -534,7 +535,10 @@ def _made_forked(index: int) -> Made:
 
 
 def _made(prepared: Prepared, job: GroupJob) -> Made:
-    """Return a group's computed graphs, its fragment of each dump and their statistics.
+    """Return a group's computed graphs and its fragment of each dump, remembered here.
+
+    Remembered by the process that computed them, so that only their names and
+    statistics travel back to the main process.
 
     The fragment holds the group's articles and computed graphs, except the
     quads about graphs themselves (handed to the dataset-level part, since
@@ -542,7 +546,7 @@ def _made(prepared: Prepared, job: GroupJob) -> Made:
     the triples of resources the group only names.
     """
     base, left = prepared
-    parts, shared = job
+    parts, shared, name = job
     given = [(part.data, part.quads) for part in parts]
     derived = _derived(base, given)
     data, every = _union([*given, derived])
@@ -562,7 +566,8 @@ def _made(prepared: Prepared, job: GroupJob) -> Made:
     stats = fragments.Stats(
         fragments.graph_counts(quads), written, own, handed, nt.splitlines(keepends=True)
     )
-    return derived[0], bodies, stats
+    piece = Piece.keep("derived", name + ".nq", derived[0])
+    return piece, _kept_fragment("group-" + name, bodies, stats)
 
 
 Parsed = tuple[bytes, list[ox.Quad]]
@@ -603,11 +608,9 @@ def _parts(jobs: list[Job], context: _Lazy, salt: str, progress: Progress | None
             found[index] = remembered
     todo = [i for i in range(len(jobs)) if i not in found]
     done = len(found)
-    computed = _computed([jobs[i] for i in todo], context.context if todo else None)
-    for index, (data, about, links) in zip(todo, computed, strict=True):
-        piece = Piece.keep("articles", keys[index] + ".nq", data)
-        memo.put("articles", keys[index] + ".json", about)
-        memo.put("links", memo.key(keys[index]) + ".json", links)
+    named = [(jobs[i], keys[i]) for i in todo]
+    computed = _computed(named, context.context if todo else None)
+    for index, (piece, about) in zip(todo, computed, strict=True):
         source = _source(jobs[index], about, context.manifest)
         assert source is not None  # just computed from the current seed
         found[index] = Part(source, piece, keys[index])
@@ -647,12 +650,18 @@ def _about(job: Job, quads: list[ox.Quad], manifest: dict[str, str]) -> bytes:
     return json.dumps([source.seed, source.language, manifest[source.seed]]).encode()
 
 
-Computed = tuple[bytes, bytes, bytes]
-"""An article's part (N-Quads), what it says of its article and its links (JSON)."""
+Named = tuple[Job, str]
+"""An article to compute, and the name its part is remembered under."""
+Computed = tuple[Piece, bytes]
+"""An article's part (remembered where it was computed) and what it says of its article."""
 
 
-def _computed(jobs: list[Job], context: Context | None) -> Iterator[Computed]:
-    """Compute the parts of ``jobs``, in order: in worker processes when there are many."""
+def _computed(jobs: list[Named], context: Context | None) -> Iterator[Computed]:
+    """Compute the parts of ``jobs``, in order: in worker processes when there are many.
+
+    Each part is remembered by the process that computed it, so only its name
+    (and a few bytes about its article) comes back to this one.
+    """
     if context is None:
         return
     workers = min(os.cpu_count() or 1, len(jobs))
@@ -673,18 +682,23 @@ def _share(context: Context) -> None:
     _SHARED.append(context)
 
 
-def _compute_shared(job: Job) -> Computed:
+def _compute_shared(job: Named) -> Computed:
     """Compute one article in a worker process."""
     return _compute_one(job, _SHARED[0])
 
 
-def _compute_one(job: Job, context: Context) -> Computed:
-    """Compute one article's part (the cycle collector paused), what it says of its article, and
-    what links it to others (read here, where the part is parsed)."""
+def _compute_one(named: Named, context: Context) -> Computed:
+    """Compute one article's part (the cycle collector paused) and remember it, what it says of
+    its article, and what links it to others (read here, where the part is parsed)."""
+    job, name = named
     with _collector_paused():
         data = compute(job, context)
     quads = _parse(data)
-    return data, _about(job, quads, context.manifest), groups.Links.of(quads).to_json()
+    about = _about(job, quads, context.manifest)
+    piece = Piece.keep("articles", name + ".nq", data)
+    memo.put("articles", name + ".json", about)
+    memo.put("links", memo.key(name) + ".json", groups.Links.of(quads).to_json())
+    return piece, about
 
 
 @contextmanager
