@@ -29,7 +29,7 @@ import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -263,6 +263,17 @@ def assemble(resources: Resources | None = None, progress: Progress | None = Non
     >>> len(data.sources)
     5
     """
+    return begin(resources, progress).finish()
+
+
+def begin(resources: Resources | None = None, progress: Progress | None = None) -> Started:
+    """Start assembling: the article parts, their grouping and the groups remembered.
+
+    What is left (the groups to compute, the dataset-level part) is done by
+    :meth:`Started.finish`; meanwhile :meth:`Started.dump` can already stream
+    the dumps, up to the first fragment not yet made. Raises what
+    :func:`assemble` raises about the articles.
+    """
     res = resources or default_resources()
     manifest = seeds.verify(res.seeds)
     base_data = _base(res)
@@ -271,14 +282,87 @@ def assemble(resources: Resources | None = None, progress: Progress | None = Non
     context = _Lazy(manifest, base)
     salt = memo.key(res.registry.read_bytes())
     jobs = [Job(path, res.relative(path), res.seeds) for path in res.article_files()]
-    parts = _parts(jobs, context, salt, progress)
-    sources = [part.source for part in parts]
-    files |= {source.graph.value: source.path for source in sources}
-    found = _groups(base, base_data, parts)
-    head = _base_fragment(base, base_data)
-    tail = _dataset_fragment(base, base_data, [group.fragment.stats for group in found])
-    chunks = [head, *(group.fragment for group in found), tail]
-    return Assembled(sources, files, base, {p.source.slug: p for p in parts}, found, chunks)
+    parts = {p.source.slug: p for p in _parts(jobs, context, salt, progress)}
+    files |= {part.source.graph.value: part.source.path for part in parts.values()}
+    return Started(base, base_data, files, parts, _planned(base, base_data, parts))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The groups of linked articles, each group's name, and the groups already remembered."""
+
+    slugs: list[list[str]]
+    names: list[str]
+    recalled: dict[int, Group]
+
+
+class Started:
+    """An assembly under way: parts and groups known, some groups still to be computed.
+
+    The dumps' fragments (the base's, each group's, the dataset-level part's)
+    are futures, resolved in the dumps' order as :meth:`finish` makes them, so
+    that a build writes the dumps while the edited article's group is computed.
+    """
+
+    def __init__(
+        self,
+        base: list[ox.Quad],
+        base_data: bytes,
+        files: dict[str, Path],
+        parts: dict[str, Part],
+        plan: Plan,
+    ) -> None:
+        self.base = base
+        self.base_data = base_data
+        self.files = files
+        """Named-graph IRI -> the curated file it was built from."""
+        self.parts = parts
+        self.plan = plan
+        self.slots: list[Future[Fragment]] = [Future() for _ in range(len(plan.slugs) + 2)]
+        self.slots[0].set_result(_base_fragment(base, base_data))
+        for index, group in plan.recalled.items():
+            self.slots[index + 1].set_result(group.fragment)
+
+    def dump(self, name: str) -> Iterator[bytes | Piece]:
+        """Yield the dump ``name`` piece by piece, waiting for each fragment to be made.
+
+        :raises Exception: what :meth:`finish` raised, if it failed before this fragment.
+        """
+        return fragments.dump(name, (slot.result().dumps[name] for slot in self.slots))
+
+    def finish(self) -> Assembled:
+        """Compute the groups not remembered and the dataset-level part; return the dataset."""
+        try:
+            found = self._groups()
+            tail = _dataset_fragment(
+                self.base, self.base_data, [group.fragment.stats for group in found]
+            )
+            self.slots[-1].set_result(tail)
+        except BaseException as error:
+            for slot in self.slots:
+                if not slot.done():
+                    slot.set_exception(error)
+            raise
+        sources = [part.source for part in self.parts.values()]
+        chunks = [slot.result() for slot in self.slots]
+        return Assembled(sources, self.files, self.base, self.parts, found, chunks)
+
+    def _groups(self) -> list[Group]:
+        """Return every group: the remembered ones, and the others computed in order."""
+        plan, found = self.plan, dict(self.plan.recalled)
+        todo = [i for i in range(len(plan.slugs)) if i not in found]
+        jobs = [
+            (
+                [self.parts[s] for s in plan.slugs[i]],
+                _shared([_links(self.parts[s]) for s in plan.slugs[i]]),
+                plan.names[i],
+            )
+            for i in todo
+        ]
+        for index, (piece, fragment) in zip(todo, _derived_all(self.base, jobs), strict=True):
+            found[index] = Group(plan.slugs[index], piece, plan.names[index], fragment)
+            self.slots[index + 1].set_result(fragment)
+        return [found[i] for i in range(len(plan.slugs))]
 
 
 def store(resources: Resources | None = None) -> ox.Store:
@@ -388,14 +472,13 @@ def _left(base: list[ox.Quad], shared: frozenset[ox.NamedNode]) -> Left:
     return Left(triples, frozenset(fragments.entities(triples)), shared)
 
 
-def _groups(base: list[ox.Quad], base_data: bytes, parts: list[Part]) -> list[Group]:
-    """Return each group of linked articles with its computed graphs: remembered or computed.
+def _planned(base: list[ox.Quad], base_data: bytes, by_slug: dict[str, Part]) -> Plan:
+    """Return the groups of linked articles, their names and those remembered.
 
     A group's graphs and fragments are remembered under a hash of the base and
     its articles' digests, so an edit computes again only the edited article's
     group.
     """
-    by_slug = {part.source.slug: part for part in parts}
     salt = memo.key(base_data)
     slugs = _grouped(base, salt, by_slug)
     names = [
@@ -406,18 +489,7 @@ def _groups(base: list[ox.Quad], base_data: bytes, parts: list[Part]) -> list[Gr
         recalled = _recalled_group(slugs[index], name)
         if recalled is not None:
             found[index] = recalled
-    todo = [i for i in range(len(slugs)) if i not in found]
-    jobs = [
-        (
-            [by_slug[s] for s in slugs[i]],
-            _shared([_links(by_slug[s]) for s in slugs[i]]),
-            names[i],
-        )
-        for i in todo
-    ]
-    for index, (piece, fragment) in zip(todo, _derived_all(base, jobs), strict=True):
-        found[index] = Group(slugs[index], piece, names[index], fragment)
-    return [found[i] for i in range(len(slugs))]
+    return Plan(slugs, names, found)
 
 
 def _recalled_group(slugs: list[str], name: str) -> Group | None:
