@@ -115,6 +115,20 @@ def test_an_article_unit_holds_what_its_shapes_need(assembled: Assembled) -> Non
     assert all(any(t.subject == openai and t.predicate == kind for t in u) for u in articles)
 
 
+def test_the_derived_unit_holds_the_computed_graphs_and_the_base_they_reach(
+    assembled: Assembled,
+) -> None:
+    """The computed graphs are checked with the registry they name, not the articles again."""
+    base, *articles, derived = units(assembled)
+    computed = set(assembled.derived)
+    context = set(derived) - computed
+    assert computed <= set(derived)
+    assert context and context <= set(base)
+    assert not context & {q for unit in assembled.articles.values() for q in unit}
+    graphs = {q.graph_name.value.rsplit("/", 1)[-1] for q in derived}
+    assert graphs == {"comparison", "temporal", "ontology", "registry"}
+
+
 def test_borrowing_a_property_from_another_article_is_a_violation(resources: Resources) -> None:
     """What an article leaves out is not filled in by another article's graph."""
     from aiaccess.dataset import assemble

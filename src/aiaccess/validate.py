@@ -10,8 +10,9 @@ SHACL then checks ``ontology/shapes.ttl`` against *validation units*
   ontology and registry it refers to: every resource it names, and what those
   name in turn (types, superclasses, parent organizations, concept schemes);
 * the graphs computed from each independent group of linked articles
-  (graph/temporal, graph/comparison; see :mod:`aiaccess.groups`), with every
-  quad they reach in the ontology, the registry and the group's articles.
+  (graph/temporal, graph/comparison; see :mod:`aiaccess.groups`), with the
+  ontology and registry quads they reach (not the articles' statements, which
+  their own units check).
 
 A shape must therefore hold in each article's own statements; a rule that is
 about all articles together is a SPARQL check in ``queries/checks/``. The
@@ -235,20 +236,15 @@ def _digest(quads: list[ox.Quad]) -> str:
 
 
 def _derived_unit(data: Assembled, group: Group) -> list[ox.Quad]:
-    """Return a group's derived graphs with every quad they reach, in the base or its articles.
+    """Return a group's derived graphs with the base quads they reach.
 
     Derived resources have subjects of their own (no article or registry
-    resource gains a property there), but they point at facts, evidence and
-    articles whose shapes need those resources' statements. Empty when the
-    group computed nothing.
+    resource gains a property there), and their shapes ask only for IRIs where
+    they point at facts and articles, so the articles' statements are left
+    out: their own units check them. Empty when the group computed nothing.
     """
     derived = group.derived
-    if not derived:
-        return []
-    index = data.base_index
-    own = groups.index(q for slug in group.slugs for q in data.parts[slug].quads)
-    merged = {**index, **{s: [*index.get(s, ()), *quads] for s, quads in own.items()}}
-    return _with_context(derived, merged)
+    return _with_context(derived, data.base_index) if derived else []
 
 
 def _dataset_findings(data: Assembled, resources: Resources) -> set[Finding]:
@@ -362,8 +358,8 @@ def units(data: Assembled) -> list[list[ox.Quad]]:
 
     An article's unit is its own quads and the ontology and registry quads
     about what they name, followed transitively; each group's derived graphs'
-    unit (last, one per group with derived graphs) is theirs and every quad they
-    reach in the base and the group's articles.
+    unit (last, one per group with derived graphs) is theirs and the ontology
+    and registry quads they reach.
     """
     own = [_article_unit(data, part) for part in data.parts.values()]
     derived = [_derived_unit(data, group) for group in data.groups]
@@ -392,11 +388,19 @@ def _shapes_text(resources: Resources) -> str:
 
 
 def _unit_findings(program: Any, name: str, gather: Callable[[], list[ox.Quad]]) -> list[Finding]:
-    """Validate one unit and remember its findings."""
-    store = ox.Store()
-    store.bulk_extend(gather())
+    """Validate one unit and remember its findings.
+
+    The quads go to the engine as N-Quads text, which it parses natively: a
+    pyoxigraph Store would be filled only to be dumped as the same text.
+    """
+    from pyshacl_turbo.rdf import Input
+
+    text = (ox.serialize(gather(), format=ox.RdfFormat.N_QUADS) or b"").decode()
     conforms, results, _ = program.validate(
-        store, inference="none", allow_warnings=True, allow_infos=False
+        Input(text, "nquads", None, {}, preserve_ids=True),
+        inference="none",
+        allow_warnings=True,
+        allow_infos=False,
     )
     found = [] if conforms else _findings(results)
     memo.put("shacl", name + ".json", json.dumps(found).encode())
