@@ -35,6 +35,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -107,18 +108,62 @@ def validate(resources: Resources | None = None) -> Report:
     True
     """
     res = resources or default_resources()
-    return check(assemble(res), res)
+    with ahead(res) as engine:
+        return check(assemble(res), res, engine)
 
 
-def check(data: Assembled, resources: Resources) -> Report:
+@dataclass(frozen=True)
+class Ahead:
+    """A worker process that compiles the shapes while the data is being assembled.
+
+    Small data has a few units, each checked in less time than a pool of
+    workers takes to start, so they are checked in one process; that process
+    can still start early: forked before the data is assembled, it imports
+    pyshacl-turbo and compiles the shapes meanwhile (on another core), then
+    checks the units sent to it as N-Quads while the SPARQL checks run here.
+    """
+
+    pool: ProcessPoolExecutor
+    shapes: str
+    """The shapes text the worker compiled."""
+
+
+@contextmanager
+def ahead(resources: Resources) -> Iterator[Ahead | None]:
+    """Start an :class:`Ahead` worker for data of fewer than ``PARALLEL_FROM`` articles.
+
+    Yields None for more (their units are checked by a pool forked once the
+    data is assembled) or where processes cannot be forked. The worker is
+    stopped on leaving.
+    """
+    small = len(resources.article_files()) < PARALLEL_FROM
+    if not small or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    shapes = resources.shapes.read_text(encoding="utf-8")
+    pool = ProcessPoolExecutor(1, multiprocessing.get_context("fork"))
+    try:
+        pool.submit(_compile_only, shapes)
+        yield Ahead(pool, shapes)
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _compile_only(shapes: str) -> None:
+    """Compile the shapes in a worker, which keeps them for the units it is sent later."""
+    _compiled(shapes)
+
+
+def check(data: Assembled, resources: Resources, engine: Ahead | None = None) -> Report:
     """Check already assembled data: the shapes, then the SPARQL checks.
 
+    :param engine: a worker that compiled the shapes meanwhile (see :func:`ahead`).
     :raises DataSyntaxError: if the shapes file is malformed.
     :raises QueryError: if a check is malformed.
     """
+    shapes = _shacl_findings(data, resources, engine)
     found = _dataset_findings(data, resources)
-    found |= _shacl_findings(data, resources)
-    return Report(_with_files(found, data), data.triples)
+    return Report(_with_files(found | shapes(), data), data.triples)
 
 
 def shacl(data: Assembled, resources: Resources) -> list[Violation]:
@@ -129,13 +174,17 @@ def shacl(data: Assembled, resources: Resources) -> list[Violation]:
 
     :raises DataSyntaxError: if the shapes file is malformed.
     """
-    return _with_files(_shacl_findings(data, resources), data)
+    return _with_files(_shacl_findings(data, resources)(), data)
 
 
-def _shacl_findings(data: Assembled, resources: Resources) -> set[Finding]:
-    """Return the findings of every validation unit: recalled, or found in parallel processes.
+def _shacl_findings(
+    data: Assembled, resources: Resources, engine: Ahead | None = None
+) -> Callable[[], set[Finding]]:
+    """Start finding what every validation unit breaks; return how to wait for the findings.
 
-    The shapes are compiled only if some unit has to be checked.
+    Units are recalled, or checked: by ``engine`` when it compiled these shapes
+    and there are few, else here (in parallel processes when many). The shapes
+    are compiled here only if some unit has to be checked here.
     """
     shapes = _shapes_text(resources)
     found: set[Finding] = set()
@@ -146,11 +195,15 @@ def _shacl_findings(data: Assembled, resources: Resources) -> set[Finding]:
             todo.append((name, gather))
         else:
             found.update(_read_findings(remembered))
+    if todo and engine is not None and engine.shapes == shapes and len(todo) < PARALLEL_FROM:
+        texts = [(name, _nquads(gather())) for name, gather in todo]
+        future = engine.pool.submit(_texts_findings, shapes, texts)
+        return lambda: found.union(*future.result())
     if todo:
         program = _compiled(shapes)
         for findings in _checked(program, todo):
             found.update(findings)
-    return found
+    return lambda: found
 
 
 def _checked(program: Any, todo: list[Unit]) -> Iterator[list[Finding]]:
@@ -388,14 +441,29 @@ def _shapes_text(resources: Resources) -> str:
 
 
 def _unit_findings(program: Any, name: str, gather: Callable[[], list[ox.Quad]]) -> list[Finding]:
-    """Validate one unit and remember its findings.
+    """Validate one unit and remember its findings."""
+    return _text_findings(program, name, _nquads(gather()))
 
-    The quads go to the engine as N-Quads text, which it parses natively: a
-    pyoxigraph Store would be filled only to be dumped as the same text.
+
+def _texts_findings(shapes: str, texts: list[tuple[str, str]]) -> list[list[Finding]]:
+    """Validate units given as N-Quads (in an :class:`Ahead` worker) and remember their findings."""
+    program = _compiled(shapes)
+    return [_text_findings(program, name, text) for name, text in texts]
+
+
+def _nquads(quads: list[ox.Quad]) -> str:
+    """Return a unit's quads as N-Quads text, as the engine reads them."""
+    return (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode()
+
+
+def _text_findings(program: Any, name: str, text: str) -> list[Finding]:
+    """Validate one unit given as N-Quads and remember its findings.
+
+    The engine parses the text natively: a pyoxigraph Store would be filled
+    only to be dumped as the same text.
     """
     from pyshacl_turbo.rdf import Input
 
-    text = (ox.serialize(gather(), format=ox.RdfFormat.N_QUADS) or b"").decode()
     conforms, results, _ = program.validate(
         Input(text, "nquads", None, {}, preserve_ids=True),
         inference="none",
