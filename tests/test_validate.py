@@ -174,13 +174,3 @@ def test_a_worker_started_ahead_checks_small_data_and_finds_the_same(
     assert {v.shape.removeprefix(SHAPES)[:3] for v in found.violations} >= {p.stem[:3] for p in few}
     remembered = {p.name for p in (tmp_path / "ahead" / "shacl").iterdir()}
     assert remembered == {p.name for p in (tmp_path / "here" / "shacl").iterdir()}
-
-
-def test_no_worker_is_started_ahead_for_many_articles(tmp_path: Path) -> None:
-    """Their units are checked by a pool forked after assembling, which shares the data."""
-    articles = tmp_path / "data" / "articles"
-    articles.mkdir(parents=True)
-    for i in range(PARALLEL_FROM):
-        (articles / f"a{i}.ttl").write_text("", encoding="utf-8")
-    with ahead(Resources(tmp_path)) as engine:
-        assert engine is None

@@ -116,11 +116,13 @@ def validate(resources: Resources | None = None) -> Report:
 class Ahead:
     """A worker process that compiles the shapes while the data is being assembled.
 
-    Small data has a few units, each checked in less time than a pool of
-    workers takes to start, so they are checked in one process; that process
-    can still start early: forked before the data is assembled, it imports
-    pyshacl-turbo and compiles the shapes meanwhile (on another core), then
-    checks the units sent to it as N-Quads while the SPARQL checks run here.
+    A few units (the shipped data's seven, a rebuild's two) are each checked in
+    less time than a pool of workers takes to start, so they are checked in one
+    process; that process can still start early: forked before the data is
+    assembled, it imports pyshacl-turbo and compiles the shapes meanwhile (on
+    another core), then checks the units sent to it as N-Quads while the
+    SPARQL checks run here. Many units go to a pool forked once the data is
+    assembled (it shares the data), and this worker is left unused.
     """
 
     pool: ProcessPoolExecutor
@@ -130,17 +132,18 @@ class Ahead:
 
 @contextmanager
 def ahead(resources: Resources) -> Iterator[Ahead | None]:
-    """Start an :class:`Ahead` worker for data of fewer than ``PARALLEL_FROM`` articles.
+    """Start an :class:`Ahead` worker; stop it on leaving.
 
-    Yields None for more (their units are checked by a pool forked once the
-    data is assembled) or where processes cannot be forked. The worker is
-    stopped on leaving.
+    Yields None where processes cannot be forked, or if the shapes cannot be
+    read (that is reported, naming the file, when the shapes are checked).
     """
-    small = len(resources.article_files()) < PARALLEL_FROM
-    if not small or "fork" not in multiprocessing.get_all_start_methods():
+    try:
+        shapes = resources.shapes.read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        shapes = None
+    if shapes is None or "fork" not in multiprocessing.get_all_start_methods():
         yield None
         return
-    shapes = resources.shapes.read_text(encoding="utf-8")
     pool = ProcessPoolExecutor(1, multiprocessing.get_context("fork"))
     try:
         pool.submit(_compile_only, shapes)
