@@ -13,13 +13,15 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from aiaccess import void
-from aiaccess.dataset import Assembled, Progress, assemble
+from aiaccess.dataset import Assembled, Progress, begin
 from aiaccess.errors import ValidationFailed
+from aiaccess.fragments import DUMPS
 from aiaccess.memo import Piece
 from aiaccess.namespaces import PREFIXES
 from aiaccess.resources import Resources, default_resources
@@ -34,6 +36,10 @@ def build(
 ) -> list[Path]:
     """Assemble the dataset, validate it once and write all artifacts into ``out``, atomically.
 
+    The dumps are written (in threads) as soon as the articles are grouped:
+    the remembered fragments are copied while the groups not remembered are
+    computed, and then while the data is validated.
+
     :param progress: told ``(done, total)`` as articles are assembled, for a progress bar.
     :returns: the files written, in ``out``.
     :raises AiaccessError: if the data is invalid (syntax, evidence or SHACL);
@@ -43,14 +49,17 @@ def build(
     from aiaccess.validate import check  # imports rdflib, which the server need not load
 
     res = resources or default_resources()
-    data = assemble(res, progress)
+    started = begin(res, progress)
     out = out.resolve()
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
         with ThreadPoolExecutor(WRITERS) as pool:
-            writing = {n: pool.submit(_write, tmp / n, s) for n, s in streams(data, res).items()}
+            writing = {n: pool.submit(_write, tmp / n, partial(started.dump, n)) for n in DUMPS}
+            data = started.finish()
+            rest = {n: s for n, s in streams(data, res).items() if n not in writing}
+            writing |= {n: pool.submit(_write, tmp / n, s) for n, s in rest.items()}
             report = check(data, res)
             sums = {name: future.result() for name, future in writing.items()}
         if not report.conforms:
