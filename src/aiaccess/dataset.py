@@ -581,6 +581,8 @@ GroupJob = tuple[list[Part], frozenset[str], str]
 
 def _derived_all(base: list[ox.Quad], jobs: list[GroupJob]) -> Iterator[Made]:
     """Compute each group in ``jobs``: in forked worker processes when many."""
+    if not jobs:
+        return
     prepared = (groups.Base.of(base), _left(base, frozenset()))
     workers = min(os.cpu_count() or 1, len(jobs))
     if workers < 2 or len(jobs) < PARALLEL_FROM or os.name != "posix":
