@@ -214,6 +214,14 @@ def reached(quads: list[ox.Quad], by_subject: Index) -> list[ox.Quad]:
             todo.append(subject)
         if isinstance(obj, ox.NamedNode):
             todo.append(obj)
+    return reachable(todo, by_subject)
+
+
+def reachable(todo: list[ox.NamedNode], by_subject: Index) -> list[ox.Quad]:
+    """Return the quads of ``by_subject`` reachable from the resources ``todo`` (emptied).
+
+    Followed transitively through the objects of the quads found.
+    """
     seen: set[ox.NamedNode] = set()
     found: list[ox.Quad] = []
     while todo:

@@ -347,14 +347,38 @@ def _dataset_findings(data: Assembled, resources: Resources) -> set[Finding]:
 def _group_checks(
     name: str, data: Assembled, group: Group, resources: Resources
 ) -> tuple[set[Finding], set[Finding]]:
-    """Return what a group adds to the base's findings and what it clears, and remember it."""
-    quads = [q for slug in group.slugs for q in data.parts[slug].quads] + group.derived
-    reach = groups.reached(quads, data.base_index)
-    with_group = _checked_store(quads + reach, resources)
+    """Return what a group adds to the base's findings and what it clears, and remember it.
+
+    The group's N-Quads go straight into the store (Oxigraph parses them);
+    the base quads they reach are found from the IRIs the store then holds.
+    """
+    store = ox.Store()
+    pieces = [data.parts[slug].data for slug in group.slugs]
+    store.load(b"".join([*pieces, group.data]), format=ox.RdfFormat.N_QUADS)
+    reach = _reached(store, data.base_index)
+    store.extend(reach)
+    with_group = _store_findings(store, resources)
     alone = _checked_store(reach, resources)
     more, less = with_group - alone, alone - with_group
     memo.put("checks", f"group-{name}.json", json.dumps([sorted(more), sorted(less)]).encode())
     return more, less
+
+
+_NAMED = """SELECT DISTINCT ?node WHERE {
+    { ?node ?property ?value } UNION { ?resource ?property ?node } FILTER(isIRI(?node))
+}"""
+"""Every IRI a store's quads have as subject or object (not as property)."""
+
+
+def _reached(store: ox.Store, by_subject: groups.Index) -> list[ox.Quad]:
+    """Return the quads of ``by_subject`` reachable from the IRIs ``store`` names.
+
+    The same quads as :func:`aiaccess.groups.reached` finds from the store's
+    quads, without making a Python object of each of them.
+    """
+    rows = store.query(_NAMED, use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)  # a SELECT
+    return groups.reachable([n for (n,) in rows if isinstance(n, ox.NamedNode)], by_subject)
 
 
 def _remembered_checks(name: str, run: Callable[[], set[Finding]]) -> set[Finding]:
@@ -371,6 +395,11 @@ def _checked_store(quads: list[ox.Quad], resources: Resources) -> set[Finding]:
     """Run every check on a store holding ``quads``."""
     store = ox.Store()
     store.bulk_extend(quads)
+    return _store_findings(store, resources)
+
+
+def _store_findings(store: ox.Store, resources: Resources) -> set[Finding]:
+    """Run every check on ``store``."""
     return {
         (f.focus, f.path, f.message, f.check, "Violation") for f in checks.run(store, resources)
     }
