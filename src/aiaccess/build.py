@@ -36,6 +36,7 @@ def build(
 ) -> list[Path]:
     """Assemble the dataset, validate it once and write all artifacts into ``out``, atomically.
 
+    The shapes are compiled meanwhile in a worker (:func:`aiaccess.validate.ahead`).
     The dumps are written in threads from the start: first from the last
     build's list of fragments (see :mod:`aiaccess.dumpfiles`), while the
     articles are read, then from the real list as its groups are computed,
@@ -47,7 +48,7 @@ def build(
         ``out`` is then left as it was.
     :raises OSError: if the folder cannot be written.
     """
-    from aiaccess.validate import check  # imports rdflib, which the server need not load
+    from aiaccess.validate import ahead, check  # imports rdflib, which the server need not load
 
     res = resources or default_resources()
     out = out.resolve()
@@ -56,7 +57,9 @@ def build(
     tmp.mkdir(parents=True)
     known: Future[Started] = Future()
     try:
-        with ThreadPoolExecutor(WRITERS) as pool:
+        # The shapes are compiled in a worker forked first (before any thread starts),
+        # while the articles are read and the dumps written.
+        with ahead(res) as engine, ThreadPoolExecutor(WRITERS) as pool:
             guesses = _guesses(res, known)
             writing = {
                 name: pool.submit(dumpfiles.write, tmp / name, partial(_real, known, name), guess)
@@ -65,7 +68,7 @@ def build(
             data = _assembled(res, progress, known)
             rest = {n: s for n, s in streams(data, res).items() if n not in writing}
             writing |= {n: pool.submit(dumpfiles.write, tmp / n, s) for n, s in rest.items()}
-            report = check(data, res)
+            report = check(data, res, engine)
             sums = {name: future.result() for name, future in writing.items()}
         if not report.conforms:
             raise ValidationFailed(f"the dataset does not conform to the shapes:\n{report.text()}")
