@@ -47,7 +47,7 @@ def build(
         ``out`` is then left as it was.
     :raises OSError: if the folder cannot be written.
     """
-    from aiaccess.validate import check  # imports rdflib, which the server need not load
+    from aiaccess.validate import ahead, check  # imports rdflib, which the server need not load
 
     res = resources or default_resources()
     out = out.resolve()
@@ -56,7 +56,7 @@ def build(
     tmp.mkdir(parents=True)
     known: Future[Started] = Future()
     try:
-        with ThreadPoolExecutor(WRITERS) as pool:
+        with ahead(res) as engine, ThreadPoolExecutor(WRITERS) as pool:
             guesses = _guesses(res, known)
             writing = {
                 name: pool.submit(dumpfiles.write, tmp / name, partial(_real, known, name), guess)
@@ -65,7 +65,7 @@ def build(
             data = _assembled(res, progress, known)
             rest = {n: s for n, s in streams(data, res).items() if n not in writing}
             writing |= {n: pool.submit(dumpfiles.write, tmp / n, s) for n, s in rest.items()}
-            report = check(data, res)
+            report = check(data, res, engine)
             sums = {name: future.result() for name, future in writing.items()}
         if not report.conforms:
             raise ValidationFailed(f"the dataset does not conform to the shapes:\n{report.text()}")
