@@ -675,11 +675,15 @@ def _derived_paused(base: groups.Base, given: list[Parsed]) -> Parsed:
 def _parts(jobs: list[Job], context: _Lazy, salt: str, progress: Progress | None) -> list[Part]:
     """Return each article's part: remembered ones recalled, the others computed."""
     keys = [memo.key(salt, str(job.shown), job.path.read_bytes()) for job in jobs]
+    index_name = f"index-{salt}.json"
+    indexed = _about_index(index_name)
+    abouts = {}
     found: dict[int, Part] = {}
     for index, (job, name) in enumerate(zip(jobs, keys, strict=True)):
-        remembered = _remembered(job, name, context.manifest)
+        remembered = _remembered(job, name, context.manifest, indexed.get(name))
         if remembered is not None:
             found[index] = remembered
+            abouts[name] = indexed.get(name) or memo.get("articles", name + ".json")
     todo = [i for i in range(len(jobs)) if i not in found]
     done = len(found)
     named = [(jobs[i], keys[i]) for i in todo]
@@ -688,15 +692,43 @@ def _parts(jobs: list[Job], context: _Lazy, salt: str, progress: Progress | None
         source = _source(jobs[index], about, context.manifest)
         assert source is not None  # just computed from the current seed
         found[index] = Part(source, piece, keys[index])
+        abouts[keys[index]] = about
         done += 1
         if progress is not None:
             progress(done, len(jobs))
+    if abouts != indexed:
+        memo.put("articles", index_name, _index_json(abouts))
     return [found[i] for i in range(len(jobs))]
 
 
-def _remembered(job: Job, name: str, manifest: dict[str, str]) -> Part | None:
-    """Return a remembered part whose seed is unchanged, or None."""
-    about = memo.get("articles", name + ".json")
+def _about_index(name: str) -> dict[str, bytes]:
+    """Return what the last build remembered of each article part (see :func:`_about`), by name.
+
+    One file for all parts, so a rebuild reads one file rather than one per article.
+    """
+    remembered = memo.get("articles", name)
+    try:
+        found = json.loads(remembered) if remembered is not None else {}
+    except ValueError:
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {k: v.encode() for k, v in found.items() if isinstance(v, str)}
+
+
+def _index_json(abouts: dict[str, bytes | None]) -> bytes:
+    """Return the index of what each part says of its article, as JSON."""
+    return json.dumps({k: v.decode() for k, v in abouts.items() if v is not None}).encode()
+
+
+def _remembered(
+    job: Job, name: str, manifest: dict[str, str], indexed: bytes | None = None
+) -> Part | None:
+    """Return a remembered part whose seed is unchanged, or None.
+
+    :param indexed: what the part says of its article, if the index has it.
+    """
+    about = indexed or memo.get("articles", name + ".json")
     if about is None or not memo.has("articles", name + ".nq"):
         return None
     try:
