@@ -584,8 +584,8 @@ def _derived(base: groups.Base, given: list[Parsed]) -> Parsed:
 
 def _derived_paused(base: groups.Base, given: list[Parsed]) -> Parsed:
     """Return the N-Quads of the graphs computed from a group's parts (see :func:`_derived`)."""
-    quads = [quad for _, part in given for quad in part]
-    index = base.ontology.plus(groups.context(quads, base) + quads)
+    articles = GraphIndex.of(quad for _, part in given for quad in part)
+    index = base.ontology.plus(groups.context(articles, base)).joined(articles)
     derived: Parsed = (b"", [])
     for step in DATASET_STEPS:
         found = step(index.plus(derived[1]))
