@@ -205,26 +205,21 @@ def index(quads: Iterable[ox.Quad]) -> Index:
 def reached(quads: list[ox.Quad], by_subject: Index) -> list[ox.Quad]:
     """Return the quads of ``by_subject`` reachable from the resources ``quads`` name.
 
-    Followed transitively through the objects of the quads found.
+    Followed transitively through the objects of the quads found; each quad
+    once, in no particular order. A resource ``quads`` name many times is
+    looked up once.
     """
-    todo: list[ox.NamedNode] = []
-    for quad in quads:
-        subject, obj = quad.subject, quad.object
-        if isinstance(subject, ox.NamedNode):
-            todo.append(subject)
-        if isinstance(obj, ox.NamedNode):
-            todo.append(obj)
-    seen: set[ox.NamedNode] = set()
+    named = {quad.subject for quad in quads}
+    named.update([obj for quad in quads if isinstance(obj := quad.object, ox.NamedNode)])
+    todo = [node for node in named if isinstance(node, ox.NamedNode) and node in by_subject]
+    seen = set(todo)
     found: list[ox.Quad] = []
     while todo:
-        node = todo.pop()
-        described = by_subject.get(node)
-        if described is None or node in seen:
-            continue
-        seen.add(node)
-        for quad in described:
+        for quad in by_subject[todo.pop()]:
             found.append(quad)
-            if isinstance(obj := quad.object, ox.NamedNode):
+            obj = quad.object
+            if isinstance(obj, ox.NamedNode) and obj not in seen and obj in by_subject:
+                seen.add(obj)
                 todo.append(obj)
     return found
 
