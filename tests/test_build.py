@@ -11,7 +11,13 @@ import pyoxigraph as ox
 import pytest
 
 from aiaccess.build import build
-from aiaccess.errors import AiaccessError, DataSyntaxError, EvidenceError, ValidationFailed
+from aiaccess.errors import (
+    AiaccessError,
+    DataError,
+    DataSyntaxError,
+    EvidenceError,
+    ValidationFailed,
+)
 from aiaccess.namespaces import COMPARISON_GRAPH as COMPARISON
 from aiaccess.namespaces import GRAPH
 from aiaccess.resources import Resources
@@ -206,4 +212,21 @@ def test_undated_event_without_reason_fails_shacl(resources: Resources, tmp_path
         tmp_path,
         ValidationFailed,
         r"(?s)event/sam-altman-ousted-2023>.*an aia:note explaining why its date is not given",
+    )
+
+
+def test_a_group_failing_while_the_dumps_are_written_keeps_dist(
+    resources: Resources, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dumps start before the groups are computed; a failure there must stop the writers
+    (no hang) and leave the earlier build as it was."""
+    import aiaccess.dataset
+
+    def failing(*_: object) -> object:
+        raise DataError(Path("data/articles/x.ttl"), "a group could not be computed")
+
+    monkeypatch.setenv("AIACCESS_CACHE", "")
+    monkeypatch.setattr(aiaccess.dataset, "_derived_all", failing)
+    _assert_build_fails_and_keeps_dist(
+        resources, tmp_path, DataError, "a group could not be computed"
     )

@@ -11,15 +11,17 @@ each as one more article.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from aiaccess.dataset import Assembled
+from aiaccess.dataset import PARALLEL_FROM, Assembled
+from aiaccess.memo import CACHE_ENV
 from aiaccess.namespaces import AIA, ID, ONTOLOGY_GRAPH, SHAPES
 from aiaccess.resources import Resources
-from aiaccess.validate import Violation, reference, shacl, units
+from aiaccess.validate import Violation, ahead, check, reference, shacl, units
 from tests.conftest import SHIPPED
 from tests.test_shapes import INVALID, top_shapes, under
 
@@ -67,10 +69,15 @@ def _example_quads(path: Path, known: set[ox.NamedNode]) -> list[ox.Quad]:
 @pytest.fixture(scope="module")
 def injected(assembled: Assembled) -> Assembled:
     """The shipped data plus every invalid shape example, each as one more article."""
+    return _with_examples(assembled, INVALID)
+
+
+def _with_examples(assembled: Assembled, examples: list[Path]) -> Assembled:
+    """Return the shipped data with each example added as one more article."""
     articles = dict(assembled.articles)
     ontology = ox.NamedNode(ONTOLOGY_GRAPH)
     known = {q.subject for q in assembled.base if q.graph_name == ontology}
-    for path in INVALID:
+    for path in examples:
         articles[path.stem] = _example_quads(path, known)
     parts = [assembled.base, assembled.derived, *articles.values()]
     everything = sorted({q for part in parts for q in part}, key=str)
@@ -115,6 +122,20 @@ def test_an_article_unit_holds_what_its_shapes_need(assembled: Assembled) -> Non
     assert all(any(t.subject == openai and t.predicate == kind for t in u) for u in articles)
 
 
+def test_the_derived_unit_holds_the_computed_graphs_and_the_base_they_reach(
+    assembled: Assembled,
+) -> None:
+    """The computed graphs are checked with the registry they name, not the articles again."""
+    base, *_, derived = units(assembled)
+    computed = set(assembled.derived)
+    context = set(derived) - computed
+    assert computed <= set(derived)
+    assert context and context <= set(base)
+    assert not context & {q for unit in assembled.articles.values() for q in unit}
+    graphs = {q.graph_name.value.rsplit("/", 1)[-1] for q in derived}
+    assert graphs == {"comparison", "temporal", "ontology", "registry"}
+
+
 def test_borrowing_a_property_from_another_article_is_a_violation(resources: Resources) -> None:
     """What an article leaves out is not filled in by another article's graph."""
     from aiaccess.dataset import assemble
@@ -130,3 +151,26 @@ def test_borrowing_a_property_from_another_article_is_a_violation(resources: Res
     assert [(v.shape.removeprefix(SHAPES), v.path) for v in found] == [
         ("C01-english-label", "http://www.w3.org/2000/01/rdf-schema#label")
     ]
+
+
+def test_a_worker_started_ahead_checks_small_data_and_finds_the_same(
+    assembled: Assembled, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker forked before assembling compiles the shapes; this process never does."""
+    few = INVALID[:: len(INVALID) // (PARALLEL_FROM - 8)][: PARALLEL_FROM - 8]
+    injected = _with_examples(assembled, few)  # fewer than PARALLEL_FROM units in all
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "here"))
+    here = check(injected, SHIPPED)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "ahead"))
+    with ahead(SHIPPED) as engine:
+        assert engine is not None
+
+        def not_here(shapes: str) -> None:
+            raise AssertionError("the shapes were compiled in the checking process")
+
+        monkeypatch.setattr(sys.modules["aiaccess.validate"], "_compiled", not_here)
+        found = check(injected, SHIPPED, engine)
+    assert found.violations == here.violations
+    assert {v.shape.removeprefix(SHAPES)[:3] for v in found.violations} >= {p.stem[:3] for p in few}
+    remembered = {p.name for p in (tmp_path / "ahead" / "shacl").iterdir()}
+    assert remembered == {p.name for p in (tmp_path / "here" / "shacl").iterdir()}

@@ -8,18 +8,20 @@ in only once complete: a failed build leaves the previous ``dist/`` untouched.
 from __future__ import annotations
 
 import hashlib
-import mmap
+import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from aiaccess import void
-from aiaccess.dataset import Assembled, Progress, assemble
+from aiaccess import dumpfiles, fragments, memo, void
+from aiaccess.dataset import Assembled, Progress, Started, begin
 from aiaccess.errors import ValidationFailed
+from aiaccess.fragments import DUMPS
 from aiaccess.memo import Piece
 from aiaccess.namespaces import PREFIXES
 from aiaccess.resources import Resources, default_resources
@@ -34,24 +36,36 @@ def build(
 ) -> list[Path]:
     """Assemble the dataset, validate it once and write all artifacts into ``out``, atomically.
 
+    The dumps are written in threads from the start: first from the last
+    build's list of fragments (see :mod:`aiaccess.dumpfiles`), while the
+    articles are read, then from the real list as its groups are computed,
+    and then while the data is validated.
+
     :param progress: told ``(done, total)`` as articles are assembled, for a progress bar.
     :returns: the files written, in ``out``.
     :raises AiaccessError: if the data is invalid (syntax, evidence or SHACL);
         ``out`` is then left as it was.
     :raises OSError: if the folder cannot be written.
     """
-    from aiaccess.validate import check  # imports rdflib, which the server need not load
+    from aiaccess.validate import ahead, check  # imports rdflib, which the server need not load
 
     res = resources or default_resources()
-    data = assemble(res, progress)
     out = out.resolve()
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
+    known: Future[Started] = Future()
     try:
-        with ThreadPoolExecutor(WRITERS) as pool:
-            writing = {n: pool.submit(_write, tmp / n, s) for n, s in streams(data, res).items()}
-            report = check(data, res)
+        with ahead(res) as engine, ThreadPoolExecutor(WRITERS) as pool:
+            guesses = _guesses(res, known)
+            writing = {
+                name: pool.submit(dumpfiles.write, tmp / name, partial(_real, known, name), guess)
+                for name, guess in guesses.items()
+            }
+            data = _assembled(res, progress, known)
+            rest = {n: s for n, s in streams(data, res).items() if n not in writing}
+            writing |= {n: pool.submit(dumpfiles.write, tmp / n, s) for n, s in rest.items()}
+            report = check(data, res, engine)
             sums = {name: future.result() for name, future in writing.items()}
         if not report.conforms:
             raise ValidationFailed(f"the dataset does not conform to the shapes:\n{report.text()}")
@@ -59,7 +73,58 @@ def build(
         _swap(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    _remember_plan(res, data)
     return [out / name for name in [*sums, CHECKSUMS]]
+
+
+def _assembled(res: Resources, progress: Progress | None, known: Future[Started]) -> Assembled:
+    """Assemble the dataset, telling ``known`` as soon as its fragments' list is known.
+
+    A failure is told too, so that no writer waits for the list forever.
+    """
+    try:
+        started = begin(res, progress)
+    except BaseException as error:
+        known.set_exception(error)
+        raise
+    known.set_result(started)
+    return started.finish()
+
+
+def _real(known: Future[Started], name: str) -> Iterator[bytes | Piece]:
+    """Yield the dump ``name`` once the fragments' list is known (see :meth:`Started.dump`)."""
+    return known.result().dump(name)
+
+
+def _guesses(res: Resources, known: Future[Started]) -> dict[str, dumpfiles.Guess | None]:
+    """Return each dump's guess: the fragments of the last build of this data folder, if any."""
+    remembered = memo.get("plans", _plan_name(res))
+    try:
+        plan = json.loads(remembered) if remembered is not None else {}
+    except ValueError:
+        plan = {}
+    guesses: dict[str, dumpfiles.Guess | None] = {}
+    for name in DUMPS:
+        names = plan.get(name) if isinstance(plan, dict) else None
+        if isinstance(names, list) and all(isinstance(n, str) for n in names):
+            pieces = [Piece("fragments", n) for n in names]
+            guesses[name] = dumpfiles.Guess(fragments.dump(name, pieces), known)
+        else:
+            guesses[name] = None
+    return guesses
+
+
+def _remember_plan(res: Resources, data: Assembled) -> None:
+    """Remember the fragments of each dump, for the next build's guess (when all are remembered)."""
+    plan = {name: [f.dumps[name] for f in data.fragments] for name in DUMPS}
+    if all(p.held is None and p.kind == "fragments" for ps in plan.values() for p in ps):
+        names = {name: [p.name for p in pieces] for name, pieces in plan.items()}
+        memo.put("plans", _plan_name(res), json.dumps(names).encode())
+
+
+def _plan_name(res: Resources) -> str:
+    """Return the name the last build of a data folder's fragments is remembered under."""
+    return memo.key("plan", str(res.root.resolve())) + ".json"
 
 
 def artifacts(data: Assembled, res: Resources) -> dict[str, Callable[[], bytes]]:
@@ -89,42 +154,7 @@ def streams(data: Assembled, res: Resources) -> dict[str, Callable[[], Iterator[
 
 def _joined(chunks: Callable[[], Iterator[bytes | Piece]]) -> Callable[[], bytes]:
     """Return a function joining the pieces ``chunks`` yields."""
-    return lambda: b"".join(c if isinstance(c, bytes) else c.read() for c in chunks())
-
-
-def _write(path: Path, chunks: Callable[[], Iterable[bytes | Piece]]) -> str:
-    """Write what ``chunks`` yields to ``path``; return the file's SHA-256, computed meanwhile.
-
-    A remembered piece is hashed through a memory map and copied by the kernel
-    (``copy_file_range``), so its bytes are never copied into this process.
-    """
-    digest = hashlib.sha256()
-    with path.open("wb") as out:
-        for chunk in chunks():
-            if isinstance(chunk, bytes) or chunk.held is not None or not _COPY:
-                data = chunk if isinstance(chunk, bytes) else chunk.read()
-                digest.update(data)
-                out.write(data)
-            else:
-                out.flush()
-                _copy(chunk.path(), out.fileno(), digest)
-    return digest.hexdigest()
-
-
-_COPY = hasattr(os, "copy_file_range")
-
-
-def _copy(source: str, target: int, digest: hashlib._Hash) -> None:
-    """Append the file ``source`` to the open file ``target``, adding it to ``digest``."""
-    with open(source, "rb") as given:
-        size = os.fstat(given.fileno()).st_size
-        with mmap.mmap(given.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            digest.update(mapped)
-        while size:
-            copied = os.copy_file_range(given.fileno(), target, size)
-            if not copied:
-                raise OSError(f"{source} ended while being copied")
-            size -= copied
+    return lambda: dumpfiles.joined(chunks())
 
 
 def _serialize(statements: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat) -> bytes:

@@ -29,7 +29,7 @@ import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -263,6 +263,17 @@ def assemble(resources: Resources | None = None, progress: Progress | None = Non
     >>> len(data.sources)
     5
     """
+    return begin(resources, progress).finish()
+
+
+def begin(resources: Resources | None = None, progress: Progress | None = None) -> Started:
+    """Start assembling: the article parts, their grouping and the groups remembered.
+
+    What is left (the groups to compute, the dataset-level part) is done by
+    :meth:`Started.finish`; meanwhile :meth:`Started.dump` can already stream
+    the dumps, up to the first fragment not yet made. Raises what
+    :func:`assemble` raises about the articles.
+    """
     res = resources or default_resources()
     manifest = seeds.verify(res.seeds)
     base_data = _base(res)
@@ -271,14 +282,87 @@ def assemble(resources: Resources | None = None, progress: Progress | None = Non
     context = _Lazy(manifest, base)
     salt = memo.key(res.registry.read_bytes())
     jobs = [Job(path, res.relative(path), res.seeds) for path in res.article_files()]
-    parts = _parts(jobs, context, salt, progress)
-    sources = [part.source for part in parts]
-    files |= {source.graph.value: source.path for source in sources}
-    found = _groups(base, base_data, parts)
-    head = _base_fragment(base, base_data)
-    tail = _dataset_fragment(base, base_data, [group.fragment.stats for group in found])
-    chunks = [head, *(group.fragment for group in found), tail]
-    return Assembled(sources, files, base, {p.source.slug: p for p in parts}, found, chunks)
+    parts = {p.source.slug: p for p in _parts(jobs, context, salt, progress)}
+    files |= {part.source.graph.value: part.source.path for part in parts.values()}
+    return Started(base, base_data, files, parts, _planned(base, base_data, parts))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The groups of linked articles, each group's name, and the groups already remembered."""
+
+    slugs: list[list[str]]
+    names: list[str]
+    recalled: dict[int, Group]
+
+
+class Started:
+    """An assembly under way: parts and groups known, some groups still to be computed.
+
+    The dumps' fragments (the base's, each group's, the dataset-level part's)
+    are futures, resolved in the dumps' order as :meth:`finish` makes them, so
+    that a build writes the dumps while the edited article's group is computed.
+    """
+
+    def __init__(
+        self,
+        base: list[ox.Quad],
+        base_data: bytes,
+        files: dict[str, Path],
+        parts: dict[str, Part],
+        plan: Plan,
+    ) -> None:
+        self.base = base
+        self.base_data = base_data
+        self.files = files
+        """Named-graph IRI -> the curated file it was built from."""
+        self.parts = parts
+        self.plan = plan
+        self.slots: list[Future[Fragment]] = [Future() for _ in range(len(plan.slugs) + 2)]
+        self.slots[0].set_result(_base_fragment(base, base_data))
+        for index, group in plan.recalled.items():
+            self.slots[index + 1].set_result(group.fragment)
+
+    def dump(self, name: str) -> Iterator[bytes | Piece]:
+        """Yield the dump ``name`` piece by piece, waiting for each fragment to be made.
+
+        :raises Exception: what :meth:`finish` raised, if it failed before this fragment.
+        """
+        return fragments.dump(name, (slot.result().dumps[name] for slot in self.slots))
+
+    def finish(self) -> Assembled:
+        """Compute the groups not remembered and the dataset-level part; return the dataset."""
+        try:
+            found = self._groups()
+            tail = _dataset_fragment(
+                self.base, self.base_data, [group.fragment.stats for group in found]
+            )
+            self.slots[-1].set_result(tail)
+        except BaseException as error:
+            for slot in self.slots:
+                if not slot.done():
+                    slot.set_exception(error)
+            raise
+        sources = [part.source for part in self.parts.values()]
+        chunks = [slot.result() for slot in self.slots]
+        return Assembled(sources, self.files, self.base, self.parts, found, chunks)
+
+    def _groups(self) -> list[Group]:
+        """Return every group: the remembered ones, and the others computed in order."""
+        plan, found = self.plan, dict(self.plan.recalled)
+        todo = [i for i in range(len(plan.slugs)) if i not in found]
+        jobs = [
+            (
+                [self.parts[s] for s in plan.slugs[i]],
+                _shared([_links(self.parts[s]) for s in plan.slugs[i]]),
+                plan.names[i],
+            )
+            for i in todo
+        ]
+        for index, (piece, fragment) in zip(todo, _derived_all(self.base, jobs), strict=True):
+            found[index] = Group(plan.slugs[index], piece, plan.names[index], fragment)
+            self.slots[index + 1].set_result(fragment)
+        return [found[i] for i in range(len(plan.slugs))]
 
 
 def store(resources: Resources | None = None) -> ox.Store:
@@ -388,14 +472,13 @@ def _left(base: list[ox.Quad], shared: frozenset[ox.NamedNode]) -> Left:
     return Left(triples, frozenset(fragments.entities(triples)), shared)
 
 
-def _groups(base: list[ox.Quad], base_data: bytes, parts: list[Part]) -> list[Group]:
-    """Return each group of linked articles with its computed graphs: remembered or computed.
+def _planned(base: list[ox.Quad], base_data: bytes, by_slug: dict[str, Part]) -> Plan:
+    """Return the groups of linked articles, their names and those remembered.
 
     A group's graphs and fragments are remembered under a hash of the base and
     its articles' digests, so an edit computes again only the edited article's
     group.
     """
-    by_slug = {part.source.slug: part for part in parts}
     salt = memo.key(base_data)
     slugs = _grouped(base, salt, by_slug)
     names = [
@@ -406,17 +489,7 @@ def _groups(base: list[ox.Quad], base_data: bytes, parts: list[Part]) -> list[Gr
         recalled = _recalled_group(slugs[index], name)
         if recalled is not None:
             found[index] = recalled
-    todo = [i for i in range(len(slugs)) if i not in found]
-    jobs = [
-        ([by_slug[s] for s in slugs[i]], _shared([_links(by_slug[s]) for s in slugs[i]]))
-        for i in todo
-    ]
-    for index, made in zip(todo, _derived_all(base, jobs), strict=True):
-        derived, bodies, stats = made
-        piece = Piece.keep("derived", names[index] + ".nq", derived)
-        fragment = _kept_fragment("group-" + names[index], bodies, stats)
-        found[index] = Group(slugs[index], piece, names[index], fragment)
-    return [found[i] for i in range(len(slugs))]
+    return Plan(slugs, names, found)
 
 
 def _recalled_group(slugs: list[str], name: str) -> Group | None:
@@ -500,14 +573,16 @@ def _links_json(part: Part) -> bytes:
     return data
 
 
-Made = tuple[bytes, dict[str, bytes], fragments.Stats]
-"""A group's computed graphs (N-Quads), its fragment of each dump and their statistics."""
-GroupJob = tuple[list[Part], frozenset[str]]
-"""A group's articles' parts, and the resources they only name (see :func:`_shared`)."""
+Made = tuple[Piece, Fragment]
+"""A group's computed graphs (N-Quads) and its fragment of each dump, remembered."""
+GroupJob = tuple[list[Part], frozenset[str], str]
+"""A group's articles' parts, the resources they only name (see :func:`_shared`), its name."""
 
 
 def _derived_all(base: list[ox.Quad], jobs: list[GroupJob]) -> Iterator[Made]:
     """Compute each group in ``jobs``: in forked worker processes when many."""
+    if not jobs:
+        return
     prepared = (groups.Base.of(base), _left(base, frozenset()))
     workers = min(os.cpu_count() or 1, len(jobs))
     if workers < 2 or len(jobs) < PARALLEL_FROM or os.name != "posix":
@@ -534,7 +609,10 @@ def _made_forked(index: int) -> Made:
 
 
 def _made(prepared: Prepared, job: GroupJob) -> Made:
-    """Return a group's computed graphs, its fragment of each dump and their statistics.
+    """Return a group's computed graphs and its fragment of each dump, remembered here.
+
+    Remembered by the process that computed them, so that only their names and
+    statistics travel back to the main process.
 
     The fragment holds the group's articles and computed graphs, except the
     quads about graphs themselves (handed to the dataset-level part, since
@@ -542,7 +620,7 @@ def _made(prepared: Prepared, job: GroupJob) -> Made:
     the triples of resources the group only names.
     """
     base, left = prepared
-    parts, shared = job
+    parts, shared, name = job
     given = [(part.data, part.quads) for part in parts]
     derived = _derived(base, given)
     data, every = _union([*given, derived])
@@ -562,7 +640,8 @@ def _made(prepared: Prepared, job: GroupJob) -> Made:
     stats = fragments.Stats(
         fragments.graph_counts(quads), written, own, handed, nt.splitlines(keepends=True)
     )
-    return derived[0], bodies, stats
+    piece = Piece.keep("derived", name + ".nq", derived[0])
+    return piece, _kept_fragment("group-" + name, bodies, stats)
 
 
 Parsed = tuple[bytes, list[ox.Quad]]
@@ -596,30 +675,60 @@ def _derived_paused(base: groups.Base, given: list[Parsed]) -> Parsed:
 def _parts(jobs: list[Job], context: _Lazy, salt: str, progress: Progress | None) -> list[Part]:
     """Return each article's part: remembered ones recalled, the others computed."""
     keys = [memo.key(salt, str(job.shown), job.path.read_bytes()) for job in jobs]
+    index_name = f"index-{salt}.json"
+    indexed = _about_index(index_name)
+    abouts = {}
     found: dict[int, Part] = {}
     for index, (job, name) in enumerate(zip(jobs, keys, strict=True)):
-        remembered = _remembered(job, name, context.manifest)
+        remembered = _remembered(job, name, context.manifest, indexed.get(name))
         if remembered is not None:
             found[index] = remembered
+            abouts[name] = indexed.get(name) or memo.get("articles", name + ".json")
     todo = [i for i in range(len(jobs)) if i not in found]
     done = len(found)
-    computed = _computed([jobs[i] for i in todo], context.context if todo else None)
-    for index, (data, about, links) in zip(todo, computed, strict=True):
-        piece = Piece.keep("articles", keys[index] + ".nq", data)
-        memo.put("articles", keys[index] + ".json", about)
-        memo.put("links", memo.key(keys[index]) + ".json", links)
+    named = [(jobs[i], keys[i]) for i in todo]
+    computed = _computed(named, context.context if todo else None)
+    for index, (piece, about) in zip(todo, computed, strict=True):
         source = _source(jobs[index], about, context.manifest)
         assert source is not None  # just computed from the current seed
         found[index] = Part(source, piece, keys[index])
+        abouts[keys[index]] = about
         done += 1
         if progress is not None:
             progress(done, len(jobs))
+    if abouts != indexed:
+        memo.put("articles", index_name, _index_json(abouts))
     return [found[i] for i in range(len(jobs))]
 
 
-def _remembered(job: Job, name: str, manifest: dict[str, str]) -> Part | None:
-    """Return a remembered part whose seed is unchanged, or None."""
-    about = memo.get("articles", name + ".json")
+def _about_index(name: str) -> dict[str, bytes]:
+    """Return what the last build remembered of each article part (see :func:`_about`), by name.
+
+    One file for all parts, so a rebuild reads one file rather than one per article.
+    """
+    remembered = memo.get("articles", name)
+    try:
+        found = json.loads(remembered) if remembered is not None else {}
+    except ValueError:
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {k: v.encode() for k, v in found.items() if isinstance(v, str)}
+
+
+def _index_json(abouts: dict[str, bytes | None]) -> bytes:
+    """Return the index of what each part says of its article, as JSON."""
+    return json.dumps({k: v.decode() for k, v in abouts.items() if v is not None}).encode()
+
+
+def _remembered(
+    job: Job, name: str, manifest: dict[str, str], indexed: bytes | None = None
+) -> Part | None:
+    """Return a remembered part whose seed is unchanged, or None.
+
+    :param indexed: what the part says of its article, if the index has it.
+    """
+    about = indexed or memo.get("articles", name + ".json")
     if about is None or not memo.has("articles", name + ".nq"):
         return None
     try:
@@ -647,12 +756,18 @@ def _about(job: Job, quads: list[ox.Quad], manifest: dict[str, str]) -> bytes:
     return json.dumps([source.seed, source.language, manifest[source.seed]]).encode()
 
 
-Computed = tuple[bytes, bytes, bytes]
-"""An article's part (N-Quads), what it says of its article and its links (JSON)."""
+Named = tuple[Job, str]
+"""An article to compute, and the name its part is remembered under."""
+Computed = tuple[Piece, bytes]
+"""An article's part (remembered where it was computed) and what it says of its article."""
 
 
-def _computed(jobs: list[Job], context: Context | None) -> Iterator[Computed]:
-    """Compute the parts of ``jobs``, in order: in worker processes when there are many."""
+def _computed(jobs: list[Named], context: Context | None) -> Iterator[Computed]:
+    """Compute the parts of ``jobs``, in order: in worker processes when there are many.
+
+    Each part is remembered by the process that computed it, so only its name
+    (and a few bytes about its article) comes back to this one.
+    """
     if context is None:
         return
     workers = min(os.cpu_count() or 1, len(jobs))
@@ -673,17 +788,22 @@ def _share(context: Context) -> None:
     _SHARED.append(context)
 
 
-def _compute_shared(job: Job) -> Computed:
+def _compute_shared(job: Named) -> Computed:
     """Compute one article in a worker process."""
     return _compute_one(job, _SHARED[0])
 
 
-def _compute_one(job: Job, context: Context) -> Computed:
-    """Compute one article's part (the cycle collector paused), what it says of its article, and
-    what links it to others (read from the quads it was computed from)."""
+def _compute_one(named: Named, context: Context) -> Computed:
+    """Compute one article's part (the cycle collector paused) and remember it, what it says of
+    its article, and what links it to others (read from the quads it was computed from)."""
+    job, name = named
     with _collector_paused():
         data, quads = compute(job, context)
-    return data, _about(job, quads, context.manifest), groups.Links.of(quads).to_json()
+    about = _about(job, quads, context.manifest)
+    piece = Piece.keep("articles", name + ".nq", data)
+    memo.put("articles", name + ".json", about)
+    memo.put("links", memo.key(name) + ".json", groups.Links.of(quads).to_json())
+    return piece, about
 
 
 @contextmanager

@@ -147,20 +147,27 @@ def dump(name: str, fragments: Iterable[Piece]) -> Iterator[bytes | Piece]:
     """Yield the dump ``name`` made of ``fragments`` (in the parts' order), piece by piece.
 
     Empty fragments are left out, so that a part with nothing to write adds
-    no separator.
+    no separator. Each fragment is taken when its turn comes, so ``fragments``
+    may still be being made.
     """
-    found = [fragment for fragment in fragments if _size(fragment)]
     if name == "dataset.jsonld":
         yield b"["
-        for index, fragment in enumerate(found):
-            if index:
-                yield b","
-            yield fragment
+        separator = b""
+        for fragment in fragments:
+            if _size(fragment):
+                if separator:
+                    yield separator
+                yield fragment
+                separator = b","
         yield b"]"
         return
-    if found and name in ("dataset.trig", "dataset.ttl"):
-        yield _header(DUMPS[name])
-    yield from found
+    header = _header(DUMPS[name]) if name in ("dataset.trig", "dataset.ttl") else b""
+    for fragment in fragments:
+        if _size(fragment):
+            if header:
+                yield header
+                header = b""
+            yield fragment
 
 
 def _size(piece: Piece) -> int:

@@ -211,7 +211,16 @@ def reached(quads: list[ox.Quad], by_subject: Index) -> list[ox.Quad]:
     """
     named = {quad.subject for quad in quads}
     named.update([obj for quad in quads if isinstance(obj := quad.object, ox.NamedNode)])
-    todo = [node for node in named if isinstance(node, ox.NamedNode) and node in by_subject]
+    return reachable([node for node in named if isinstance(node, ox.NamedNode)], by_subject)
+
+
+def reachable(todo: list[ox.NamedNode], by_subject: Index) -> list[ox.Quad]:
+    """Return the quads of ``by_subject`` reachable from the resources ``todo`` (emptied).
+
+    Followed transitively through the objects of the quads found; each quad
+    once, in no particular order.
+    """
+    todo[:] = dict.fromkeys(node for node in todo if node in by_subject)
     seen = set(todo)
     found: list[ox.Quad] = []
     while todo:

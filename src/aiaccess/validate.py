@@ -10,8 +10,9 @@ SHACL then checks ``ontology/shapes.ttl`` against *validation units*
   ontology and registry it refers to: every resource it names, and what those
   name in turn (types, superclasses, parent organizations, concept schemes);
 * the graphs computed from each independent group of linked articles
-  (graph/temporal, graph/comparison; see :mod:`aiaccess.groups`), with every
-  quad they reach in the ontology, the registry and the group's articles.
+  (graph/temporal, graph/comparison; see :mod:`aiaccess.groups`), with the
+  ontology and registry quads they reach (not the articles' statements, which
+  their own units check).
 
 A shape must therefore hold in each article's own statements; a rule that is
 about all articles together is a SPARQL check in ``queries/checks/``. The
@@ -34,6 +35,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -106,18 +108,65 @@ def validate(resources: Resources | None = None) -> Report:
     True
     """
     res = resources or default_resources()
-    return check(assemble(res), res)
+    with ahead(res) as engine:
+        return check(assemble(res), res, engine)
 
 
-def check(data: Assembled, resources: Resources) -> Report:
+@dataclass(frozen=True)
+class Ahead:
+    """A worker process that compiles the shapes while the data is being assembled.
+
+    A few units (the shipped data's seven, a rebuild's two) are each checked in
+    less time than a pool of workers takes to start, so they are checked in one
+    process; that process can still start early: forked before the data is
+    assembled, it imports pyshacl-turbo and compiles the shapes meanwhile (on
+    another core), then checks the units sent to it as N-Quads while the
+    SPARQL checks run here. Many units go to a pool forked once the data is
+    assembled (it shares the data), and this worker is left unused.
+    """
+
+    pool: ProcessPoolExecutor
+    shapes: str
+    """The shapes text the worker compiled."""
+
+
+@contextmanager
+def ahead(resources: Resources) -> Iterator[Ahead | None]:
+    """Start an :class:`Ahead` worker; stop it on leaving.
+
+    Yields None where processes cannot be forked, or if the shapes cannot be
+    read (that is reported, naming the file, when the shapes are checked).
+    """
+    try:
+        shapes = resources.shapes.read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        shapes = None
+    if shapes is None or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    pool = ProcessPoolExecutor(1, multiprocessing.get_context("fork"))
+    try:
+        pool.submit(_compile_only, shapes)
+        yield Ahead(pool, shapes)
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _compile_only(shapes: str) -> None:
+    """Compile the shapes in a worker, which keeps them for the units it is sent later."""
+    _compiled(shapes)
+
+
+def check(data: Assembled, resources: Resources, engine: Ahead | None = None) -> Report:
     """Check already assembled data: the shapes, then the SPARQL checks.
 
+    :param engine: a worker that compiled the shapes meanwhile (see :func:`ahead`).
     :raises DataSyntaxError: if the shapes file is malformed.
     :raises QueryError: if a check is malformed.
     """
+    shapes = _shacl_findings(data, resources, engine)
     found = _dataset_findings(data, resources)
-    found |= _shacl_findings(data, resources)
-    return Report(_with_files(found, data), data.triples)
+    return Report(_with_files(found | shapes(), data), data.triples)
 
 
 def shacl(data: Assembled, resources: Resources) -> list[Violation]:
@@ -128,13 +177,17 @@ def shacl(data: Assembled, resources: Resources) -> list[Violation]:
 
     :raises DataSyntaxError: if the shapes file is malformed.
     """
-    return _with_files(_shacl_findings(data, resources), data)
+    return _with_files(_shacl_findings(data, resources)(), data)
 
 
-def _shacl_findings(data: Assembled, resources: Resources) -> set[Finding]:
-    """Return the findings of every validation unit: recalled, or found in parallel processes.
+def _shacl_findings(
+    data: Assembled, resources: Resources, engine: Ahead | None = None
+) -> Callable[[], set[Finding]]:
+    """Start finding what every validation unit breaks; return how to wait for the findings.
 
-    The shapes are compiled only if some unit has to be checked.
+    Units are recalled, or checked: by ``engine`` when it compiled these shapes
+    and there are few, else here (in parallel processes when many). The shapes
+    are compiled here only if some unit has to be checked here.
     """
     shapes = _shapes_text(resources)
     found: set[Finding] = set()
@@ -145,11 +198,15 @@ def _shacl_findings(data: Assembled, resources: Resources) -> set[Finding]:
             todo.append((name, gather))
         else:
             found.update(_read_findings(remembered))
+    if todo and engine is not None and engine.shapes == shapes and len(todo) < PARALLEL_FROM:
+        texts = [(name, _nquads(gather())) for name, gather in todo]
+        future = engine.pool.submit(_texts_findings, shapes, texts)
+        return lambda: found.union(*future.result())
     if todo:
         program = _compiled(shapes)
         for findings in _checked(program, todo):
             found.update(findings)
-    return found
+    return lambda: found
 
 
 def _checked(program: Any, todo: list[Unit]) -> Iterator[list[Finding]]:
@@ -235,20 +292,15 @@ def _digest(quads: list[ox.Quad]) -> str:
 
 
 def _derived_unit(data: Assembled, group: Group) -> list[ox.Quad]:
-    """Return a group's derived graphs with every quad they reach, in the base or its articles.
+    """Return a group's derived graphs with the base quads they reach.
 
     Derived resources have subjects of their own (no article or registry
-    resource gains a property there), but they point at facts, evidence and
-    articles whose shapes need those resources' statements. Empty when the
-    group computed nothing.
+    resource gains a property there), and their shapes ask only for IRIs where
+    they point at facts and articles, so the articles' statements are left
+    out: their own units check them. Empty when the group computed nothing.
     """
     derived = group.derived
-    if not derived:
-        return []
-    index = data.base_index
-    own = groups.index(q for slug in group.slugs for q in data.parts[slug].quads)
-    merged = {**index, **{s: [*index.get(s, ()), *quads] for s, quads in own.items()}}
-    return _with_context(derived, merged)
+    return _with_context(derived, data.base_index) if derived else []
 
 
 def _dataset_findings(data: Assembled, resources: Resources) -> set[Finding]:
@@ -295,14 +347,38 @@ def _dataset_findings(data: Assembled, resources: Resources) -> set[Finding]:
 def _group_checks(
     name: str, data: Assembled, group: Group, resources: Resources
 ) -> tuple[set[Finding], set[Finding]]:
-    """Return what a group adds to the base's findings and what it clears, and remember it."""
-    quads = [q for slug in group.slugs for q in data.parts[slug].quads] + group.derived
-    reach = groups.reached(quads, data.base_index)
-    with_group = _checked_store(quads + reach, resources)
+    """Return what a group adds to the base's findings and what it clears, and remember it.
+
+    The group's N-Quads go straight into the store (Oxigraph parses them);
+    the base quads they reach are found from the IRIs the store then holds.
+    """
+    store = ox.Store()
+    pieces = [data.parts[slug].data for slug in group.slugs]
+    store.load(b"".join([*pieces, group.data]), format=ox.RdfFormat.N_QUADS)
+    reach = _reached(store, data.base_index)
+    store.extend(reach)
+    with_group = _store_findings(store, resources)
     alone = _checked_store(reach, resources)
     more, less = with_group - alone, alone - with_group
     memo.put("checks", f"group-{name}.json", json.dumps([sorted(more), sorted(less)]).encode())
     return more, less
+
+
+_NAMED = """SELECT DISTINCT ?node WHERE {
+    { ?node ?property ?value } UNION { ?resource ?property ?node } FILTER(isIRI(?node))
+}"""
+"""Every IRI a store's quads have as subject or object (not as property)."""
+
+
+def _reached(store: ox.Store, by_subject: groups.Index) -> list[ox.Quad]:
+    """Return the quads of ``by_subject`` reachable from the IRIs ``store`` names.
+
+    The same quads as :func:`aiaccess.groups.reached` finds from the store's
+    quads, without making a Python object of each of them.
+    """
+    rows = store.query(_NAMED, use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)  # a SELECT
+    return groups.reachable([n for (n,) in rows if isinstance(n, ox.NamedNode)], by_subject)
 
 
 def _remembered_checks(name: str, run: Callable[[], set[Finding]]) -> set[Finding]:
@@ -319,6 +395,11 @@ def _checked_store(quads: list[ox.Quad], resources: Resources) -> set[Finding]:
     """Run every check on a store holding ``quads``."""
     store = ox.Store()
     store.bulk_extend(quads)
+    return _store_findings(store, resources)
+
+
+def _store_findings(store: ox.Store, resources: Resources) -> set[Finding]:
+    """Run every check on ``store``."""
     return {
         (f.focus, f.path, f.message, f.check, "Violation") for f in checks.run(store, resources)
     }
@@ -362,8 +443,8 @@ def units(data: Assembled) -> list[list[ox.Quad]]:
 
     An article's unit is its own quads and the ontology and registry quads
     about what they name, followed transitively; each group's derived graphs'
-    unit (last, one per group with derived graphs) is theirs and every quad they
-    reach in the base and the group's articles.
+    unit (last, one per group with derived graphs) is theirs and the ontology
+    and registry quads they reach.
     """
     own = [_article_unit(data, part) for part in data.parts.values()]
     derived = [_derived_unit(data, group) for group in data.groups]
@@ -393,10 +474,33 @@ def _shapes_text(resources: Resources) -> str:
 
 def _unit_findings(program: Any, name: str, gather: Callable[[], list[ox.Quad]]) -> list[Finding]:
     """Validate one unit and remember its findings."""
-    store = ox.Store()
-    store.bulk_extend(gather())
+    return _text_findings(program, name, _nquads(gather()))
+
+
+def _texts_findings(shapes: str, texts: list[tuple[str, str]]) -> list[list[Finding]]:
+    """Validate units given as N-Quads (in an :class:`Ahead` worker) and remember their findings."""
+    program = _compiled(shapes)
+    return [_text_findings(program, name, text) for name, text in texts]
+
+
+def _nquads(quads: list[ox.Quad]) -> str:
+    """Return a unit's quads as N-Quads text, as the engine reads them."""
+    return (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode()
+
+
+def _text_findings(program: Any, name: str, text: str) -> list[Finding]:
+    """Validate one unit given as N-Quads and remember its findings.
+
+    The engine parses the text natively: a pyoxigraph Store would be filled
+    only to be dumped as the same text.
+    """
+    from pyshacl_turbo.rdf import Input
+
     conforms, results, _ = program.validate(
-        store, inference="none", allow_warnings=True, allow_infos=False
+        Input(text, "nquads", None, {}, preserve_ids=True),
+        inference="none",
+        allow_warnings=True,
+        allow_infos=False,
     )
     found = [] if conforms else _findings(results)
     memo.put("shacl", name + ".json", json.dumps(found).encode())

@@ -110,3 +110,17 @@ def test_download_compresses_deterministically() -> None:
     second = Download.of("a.ttl", "text/turtle", b"x" * 1000, 0)
     assert first.gzipped == second.gzipped
     assert gzip.decompress(first.gzipped) == b"x" * 1000
+
+
+def test_void_counts_what_the_build_counts(client: InProcess, dist: Path) -> None:
+    """The server makes VoID from counts its cache folder remembers, without counting
+    again: every number in it (quads, entities, each graph's quads) is the build's."""
+    served = rdflib.Graph().parse(data=client.get("/void.ttl").text, format="turtle")
+    built = rdflib.Graph().parse(dist / "void.ttl", format="turtle")
+    numbers = (rdflib.URIRef(VOID + "triples"), rdflib.URIRef(VOID + "entities"))
+
+    def counts(graph: rdflib.Graph) -> set[tuple[str, str, int]]:
+        return {(str(s), str(p), int(o)) for s, p, o in graph if p in numbers}
+
+    assert counts(served) == counts(built)
+    assert len(counts(built)) >= 7  # the dataset's two, and each of its graphs'

@@ -99,6 +99,14 @@ class Application(Starlette):
         raises nothing a client can cause."""
         return CachedAnswers(super().build_middleware_stack(), self.endpoint, self.cors)
 
+    @property
+    def lean_path(self) -> CachedAnswers:
+        """The lean path for cached answers (outermost; the HTTP protocol asks it too)."""
+        if self.middleware_stack is None:
+            self.middleware_stack = self.build_middleware_stack()
+        assert isinstance(self.middleware_stack, CachedAnswers)
+        return self.middleware_stack
+
 
 def create_app(settings: Settings, snapshot: Snapshot | None = None) -> Starlette:
     """Return the application serving ``snapshot`` (by default, the packaged dataset).

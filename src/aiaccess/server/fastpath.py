@@ -35,6 +35,9 @@ class CachedAnswers:
 
     :param endpoint: the endpoint whose cache answers.
     :param cors: whether CORS is on (every response then varies by ``Origin`` too).
+
+    The HTTP protocol (:mod:`aiaccess.server.http11`) asks :meth:`readable` and
+    :meth:`answer` too, before it makes an ASGI request of the bytes it parsed.
     """
 
     def __init__(self, app: ASGIApp, endpoint: Endpoint, cors: bool) -> None:
@@ -44,30 +47,58 @@ class CachedAnswers:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one ASGI event: a cached answer, or the application's."""
-        if scope["type"] != "http" or scope["path"] not in PATHS or scope["method"] not in METHODS:
+        if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        headers = _read(scope["headers"])
+        headers = self.readable(scope["method"], scope["path"], scope["headers"])
         if headers is None:
             return await self.app(scope, receive, send)
         messages: list[Message] = []
         if scope["method"] == "POST":
-            if not _within(headers[0], self.endpoint.limits.body_bytes):
-                return await self.app(scope, receive, send)
             messages = await _received(receive)
         body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
+        answer = self.answer(scope["method"], scope["path"], scope["query_string"], headers, body)
+        if answer is None:
+            return await self.app(scope, _replaying(messages, receive), send)
+        start = {
+            "type": "http.response.start",
+            "status": answer.status,
+            "headers": self.head(answer),
+        }
+        await send(start)
+        await send({"type": "http.response.body", "body": answer.body})
+
+    def readable(
+        self, method: str, path: str, headers: list[tuple[bytes, bytes]]
+    ) -> Headers | None:
+        """Return what the lean path reads of a request's headers (lower-case names), or
+        None if the request must go the long way: another path or method, an ``Origin``
+        (CORS), a body over the limit or of undeclared length (413)."""
+        if path not in PATHS or method not in METHODS:
+            return None
+        read = _read(headers)
+        if read is None:
+            return None
+        if method == "POST" and not _within(read[0], self.endpoint.limits.body_bytes):
+            return None
+        return read
+
+    def answer(
+        self, method: str, path: str, query: bytes, headers: Headers, body: bytes
+    ) -> Answer | None:
+        """Return the cached answer to a request :meth:`readable` accepted, or None."""
         cache = self.endpoint.cache
-        request = ("request", scope["method"], scope["path"], scope["query_string"], *headers, body)
+        request = ("request", method, path, query, *headers, body)
         answer = cache.get(request, count_miss=False)
         if answer is None:
-            answer = _cached(scope, headers, body, self.endpoint)
-            if answer is None:
-                return await self.app(scope, _replaying(messages, receive), send)
-            cache.put(request, answer)
+            answer = _cached(method, query, headers, body, self.endpoint)
+            if answer is not None:
+                cache.put(request, answer)
+        return answer
+
+    def head(self, answer: Answer) -> list[tuple[bytes, bytes]]:
+        """Return the headers of a cached answer, as the endpoint's response has them."""
         length = (b"content-length", b"%d" % len(answer.body))
-        content_type = (b"content-type", answer.content_type.encode("latin-1"))
-        start = [self.vary, length, content_type]
-        await send({"type": "http.response.start", "status": answer.status, "headers": start})
-        await send({"type": "http.response.body", "body": answer.body})
+        return [self.vary, length, (b"content-type", answer.content_type.encode("latin-1"))]
 
 
 Headers = tuple[bytes | None, bytes | None, bytes | None]
@@ -90,15 +121,17 @@ def _read(headers: list[tuple[bytes, bytes]]) -> Headers | None:
     return length, kind, accept
 
 
-def _cached(scope: Scope, headers: Headers, body: bytes, endpoint: Endpoint) -> Answer | None:
+def _cached(
+    method: str, query: bytes, headers: Headers, body: bytes, endpoint: Endpoint
+) -> Answer | None:
     """Return the cached answer to this request, or None if it must go the long way."""
     accept = headers[2].decode("latin-1") if headers[2] is not None else None
     try:
-        params = parse_params(scope["query_string"])
-        if scope["method"] == "POST":
+        params = parse_params(query)
+        if method == "POST":
             params += _body_params(headers[1], body, bool(params))
         parsed = query_request(params, endpoint.limits)
-        if scope["method"] == "GET" and editor.wants_page(accept, parsed.formats):
+        if method == "GET" and editor.wants_page(accept, parsed.formats):
             return None  # a browser: the editor page
     except HttpError:
         return None

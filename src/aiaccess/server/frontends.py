@@ -51,7 +51,8 @@ class FrontEnd(UvicornWorker):  # type: ignore[misc]  # gunicorn has no type hin
 
 
 class Arbiter(gunicorn.arbiter.Arbiter):  # type: ignore[misc]
-    """gunicorn's arbiter, stopping gracefully on SIGINT (Ctrl-C) as on SIGTERM.
+    """gunicorn's arbiter, stopping gracefully on SIGINT (Ctrl-C) as on SIGTERM, and
+    forking the front ends without a pause between them.
 
     (gunicorn's own SIGINT sends the front ends SIGQUIT, which the uvicorn worker
     does not act on: they would be killed after the grace period.)
@@ -60,6 +61,18 @@ class Arbiter(gunicorn.arbiter.Arbiter):  # type: ignore[misc]
     def handle_int(self) -> None:
         """Stop as on SIGTERM: the front ends finish their requests and stop their workers."""
         self.handle_term()
+
+    def spawn_workers(self) -> None:
+        """Fork the missing front ends one right after the other.
+
+        gunicorn sleeps up to 0.1 s at random after each fork, to spread the
+        start-up load of applications that load after forking
+        (benoitc/gunicorn#2777); here everything is loaded before the fork, and
+        the sleep would only delay the second front end, and so the first answer
+        of every connection the kernel gives it.
+        """
+        for _ in range(self.num_workers - len(self.WORKERS)):
+            self.spawn_worker()
 
 
 class FrontEnds(BaseApplication):  # type: ignore[misc]
