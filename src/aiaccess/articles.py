@@ -117,8 +117,10 @@ class Context:
     forms: Forms
 
 
-def compute(job: Job, context: Context) -> bytes:
-    """Return the article's part as N-Quads, one sorted line per quad.
+def compute(job: Job, context: Context) -> tuple[bytes, list[ox.Quad]]:
+    """Return the article's part as N-Quads, one sorted line per quad, and its distinct quads.
+
+    The quads (in no particular order) spare the caller parsing the part again.
 
     :raises DataSyntaxError: if the file is not valid Turtle.
     :raises EvidenceError: if a quote is not verbatim in the seed.
@@ -130,7 +132,8 @@ def compute(job: Job, context: Context) -> bytes:
     article = Article(source, triples, context.manifest[source.seed], context.forms)
     quads = [quad for step in STEPS for quad in step(article)]
     lines = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
-    return b"".join(sorted(set(lines)))
+    by_line = dict(zip(lines, quads, strict=True))
+    return b"".join(sorted(by_line)), list(by_line.values())
 
 
 def source_of(job: Job, quads: list[ox.Quad], manifest: dict[str, str]) -> evidence.Source | None:

@@ -663,8 +663,8 @@ def _derived(base: groups.Base, given: list[Parsed]) -> Parsed:
 
 def _derived_paused(base: groups.Base, given: list[Parsed]) -> Parsed:
     """Return the N-Quads of the graphs computed from a group's parts (see :func:`_derived`)."""
-    quads = [quad for _, part in given for quad in part]
-    index = base.ontology.plus(groups.context(quads, base) + quads)
+    articles = GraphIndex.of(quad for _, part in given for quad in part)
+    index = base.ontology.plus(groups.context(articles, base)).joined(articles)
     derived: Parsed = (b"", [])
     for step in DATASET_STEPS:
         found = step(index.plus(derived[1]))
@@ -795,11 +795,10 @@ def _compute_shared(job: Named) -> Computed:
 
 def _compute_one(named: Named, context: Context) -> Computed:
     """Compute one article's part (the cycle collector paused) and remember it, what it says of
-    its article, and what links it to others (read here, where the part is parsed)."""
+    its article, and what links it to others (read from the quads it was computed from)."""
     job, name = named
     with _collector_paused():
-        data = compute(job, context)
-    quads = _parse(data)
+        data, quads = compute(job, context)
     about = _about(job, quads, context.manifest)
     piece = Piece.keep("articles", name + ".nq", data)
     memo.put("articles", name + ".json", about)
@@ -825,8 +824,12 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _parse(data: bytes) -> list[ox.Quad]:
-    """Parse N-Quads with Oxigraph."""
-    return list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+    """Parse N-Quads that Oxigraph wrote, without validating their IRIs again.
+
+    Every term was validated when it was made (or parsed from a curated file),
+    and checking each IRI again was most of the parse's cost.
+    """
+    return list(ox.parse(data, format=ox.RdfFormat.N_QUADS, lenient=True))
 
 
 def _nquads(quads: list[ox.Quad]) -> bytes:

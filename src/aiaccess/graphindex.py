@@ -58,13 +58,29 @@ class GraphIndex:
 
         :raises ValueError: if a quad is in a graph the index already holds.
         """
-        added = _index(quads)
-        if added.keys() & self.graphs.keys():
+        return self.joined(GraphIndex(_index(quads)))
+
+    def joined(self, other: GraphIndex) -> GraphIndex:
+        """Return the index with the graphs of ``other`` added after its own (both shared).
+
+        :raises ValueError: if ``other`` holds a graph this index holds.
+        """
+        if other.graphs.keys() & self.graphs.keys():
             raise ValueError("a computed step wrote into a graph that it or an earlier step read")
         graphs = _graphs()
         graphs.update(self.graphs)
-        graphs.update(added)
+        graphs.update(other.graphs)
         return GraphIndex(graphs)
+
+    def named(self) -> set[Term]:
+        """Return every subject and object of the index (its literals too)."""
+        found: set[Term] = set()
+        for subjects in self.graphs.values():
+            found.update(subjects)
+            for props in subjects.values():
+                for objects in props.values():
+                    found.update(objects)
+        return found
 
     @functools.cached_property
     def by_iri(self) -> dict[str, dict[str, Props]]:

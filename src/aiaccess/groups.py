@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from aiaccess.graphindex import GraphIndex
-from aiaccess.namespaces import AIA, ID, ONTOLOGY_GRAPH, RDF, RDFS, REGISTRY_GRAPH, SKOS
+from aiaccess.namespaces import AIA, ID, ONTOLOGY_GRAPH, RDF, RDFS, SKOS
 
 _BEARS_ON = AIA + "bearsOn"
 _NAMING = frozenset((RDF + "type", RDFS + "label", SKOS + "prefLabel"))
@@ -205,43 +205,44 @@ def index(quads: Iterable[ox.Quad]) -> Index:
 def reached(quads: list[ox.Quad], by_subject: Index) -> list[ox.Quad]:
     """Return the quads of ``by_subject`` reachable from the resources ``quads`` name.
 
-    Followed transitively through the objects of the quads found.
+    Followed transitively through the objects of the quads found; each quad
+    once, in no particular order. A resource ``quads`` name many times is
+    looked up once.
     """
-    todo: list[ox.NamedNode] = []
-    for quad in quads:
-        subject, obj = quad.subject, quad.object
-        if isinstance(subject, ox.NamedNode):
-            todo.append(subject)
-        if isinstance(obj, ox.NamedNode):
-            todo.append(obj)
-    return reachable(todo, by_subject)
+    named = {quad.subject for quad in quads}
+    named.update([obj for quad in quads if isinstance(obj := quad.object, ox.NamedNode)])
+    return reachable([node for node in named if isinstance(node, ox.NamedNode)], by_subject)
 
 
 def reachable(todo: list[ox.NamedNode], by_subject: Index) -> list[ox.Quad]:
     """Return the quads of ``by_subject`` reachable from the resources ``todo`` (emptied).
 
-    Followed transitively through the objects of the quads found.
+    Followed transitively through the objects of the quads found; each quad
+    once, in no particular order.
     """
-    seen: set[ox.NamedNode] = set()
+    todo[:] = dict.fromkeys(node for node in todo if node in by_subject)
+    seen = set(todo)
     found: list[ox.Quad] = []
     while todo:
-        node = todo.pop()
-        described = by_subject.get(node)
-        if described is None or node in seen:
-            continue
-        seen.add(node)
-        for quad in described:
+        for quad in by_subject[todo.pop()]:
             found.append(quad)
-            if isinstance(obj := quad.object, ox.NamedNode):
+            obj = quad.object
+            if isinstance(obj, ox.NamedNode) and obj not in seen and obj in by_subject:
+                seen.add(obj)
                 todo.append(obj)
     return found
+
+
+Step = tuple[int, list[ox.Quad], list[ox.NamedNode]]
+"""A base subject's place in the registry, its registry quads, the base subjects its quads name."""
 
 
 @dataclass(frozen=True)
 class Base:
     """The ontology and registry graphs, prepared once for every group's computed graphs."""
 
-    by_subject: Index
+    steps: dict[ox.NamedNode, Step]
+    """Each base subject (an IRI): where the registry describes it, how, and what it leads to."""
     ontology: GraphIndex
     """The whole ontology graph, which every group's computed graphs read, indexed once."""
     registry: list[ox.Quad]
@@ -259,22 +260,47 @@ class Base:
         named = [(q, q.graph_name) for q in quads]
         registry = [q for q, graph in named if graph != ontology]
         return cls(
-            index(quads),
+            _steps(quads, registry),
             GraphIndex.of(sorted((q for q, graph in named if graph == ontology), key=str)),
             registry,
             _languages(registry),
         )
 
 
-def context(quads: list[ox.Quad], base: Base) -> list[ox.Quad]:
-    """Return the registry quads a group's computed graphs need besides its articles' ``quads``.
+def _steps(quads: list[ox.Quad], registry: list[ox.Quad]) -> dict[ox.NamedNode, Step]:
+    """Return, per base subject, its place in the registry (its first quad's), its registry
+    quads, and the base subjects its quads name as objects."""
+    by_subject = index(quads)
+    place: dict[ox.NamedNode | ox.BlankNode | ox.Triple, int] = {}
+    for number, quad in enumerate(registry):
+        place.setdefault(quad.subject, number)
+    own = index(registry)
+    steps: dict[ox.NamedNode, Step] = {}
+    for subject, described in by_subject.items():
+        objects = {q.object for q in described}
+        named = [o for o in objects if isinstance(o, ox.NamedNode) and o in by_subject]
+        steps[subject] = (place.get(subject, -1), own.get(subject, []), named)
+    return steps
 
-    Those the articles reach; the whole registry when they would not carry
-    every language of the registry's labels. (The ontology graph is read
-    whole, from ``base.ontology``.)
+
+def context(articles: GraphIndex, base: Base) -> list[ox.Quad]:
+    """Return the registry quads a group's computed graphs need besides its ``articles``.
+
+    Those the articles reach (followed through the objects of the base quads
+    found, as :func:`reached` does), subject by subject in the registry's order;
+    the whole registry when they would not carry every language of the
+    registry's labels. (The ontology graph is read whole, from ``base.ontology``.)
     """
-    registry = ox.NamedNode(REGISTRY_GRAPH)
-    reach = [q for q in reached(quads, base.by_subject) if q.graph_name == registry]
+    steps = base.steps
+    todo = [n for n in articles.named() if isinstance(n, ox.NamedNode) and n in steps]
+    seen: set[ox.NamedNode] = set()
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo += steps[node][2]
+    found = sorted(steps[node][:2] for node in seen if steps[node][1])
+    reach = [quad for _, quads in found for quad in quads]
     if _languages(reach) != base.languages:
         return base.registry
     return reach

@@ -89,10 +89,8 @@ class Within:
 
     def narrow(self, bounds: Bounds) -> bool:
         """Narrow the point to the interval; tell whether anything changed."""
-        step_first = Bound(self.first, (Step(self.ident, self.point, self.first),))
-        step_last = Bound(self.last, (Step(self.ident, self.point, self.last),))
-        return _raise_earliest(bounds, self.point, step_first) | _lower_latest(
-            bounds, self.point, step_last
+        return _raise_earliest(bounds, self.point, self.first, (), self.ident) | _lower_latest(
+            bounds, self.point, self.last, (), self.ident
         )
 
 
@@ -114,28 +112,22 @@ class Distance:
         """Apply the distance in both directions; tell whether anything changed."""
         a, b = bounds[self.earlier], bounds[self.later]
         changed = False
-        if a.earliest is not None:
+        ident = self.ident
+        if (bound := a.earliest) is not None:
             changed |= _raise_earliest(
-                bounds, self.later, self._moved(a.earliest, self.later, self.least)
+                bounds, self.later, bound.day + self.least, bound.chain, ident
             )
-        if b.latest is not None:
+        if (bound := b.latest) is not None:
             changed |= _lower_latest(
-                bounds, self.earlier, self._moved(b.latest, self.earlier, -self.least)
+                bounds, self.earlier, bound.day - self.least, bound.chain, ident
             )
-        if self.most is not None and a.latest is not None:
-            changed |= _lower_latest(
-                bounds, self.later, self._moved(a.latest, self.later, self.most)
-            )
-        if self.most is not None and b.earliest is not None:
+        if self.most is not None and (bound := a.latest) is not None:
+            changed |= _lower_latest(bounds, self.later, bound.day + self.most, bound.chain, ident)
+        if self.most is not None and (bound := b.earliest) is not None:
             changed |= _raise_earliest(
-                bounds, self.earlier, self._moved(b.earliest, self.earlier, -self.most)
+                bounds, self.earlier, bound.day - self.most, bound.chain, ident
             )
         return changed
-
-    def _moved(self, bound: Bound, point: Point, days: int) -> Bound:
-        """Return ``bound`` shifted by ``days`` onto ``point``, one step longer."""
-        day = bound.day + days
-        return Bound(day, (*bound.chain, Step(self.ident, point, day)))
 
 
 @dataclass(frozen=True)
@@ -159,12 +151,10 @@ class InPeriod:
         anchor, changed = bounds[self.anchor], False
         if anchor.earliest is not None:
             day = self.period(anchor.earliest.day)[0]
-            changed |= _raise_earliest(
-                bounds, self.point, self._step(anchor.earliest, self.point, day)
-            )
+            changed |= _raise_earliest(bounds, self.point, day, anchor.earliest.chain, self.ident)
         if anchor.latest is not None:
             day = self.period(anchor.latest.day)[1]
-            changed |= _lower_latest(bounds, self.point, self._step(anchor.latest, self.point, day))
+            changed |= _lower_latest(bounds, self.point, day, anchor.latest.chain, self.ident)
         return changed
 
     def _backward(self, bounds: Bounds) -> bool:
@@ -177,9 +167,7 @@ class InPeriod:
             day = days.start + bisect.bisect_left(
                 days, True, key=lambda d: self.period(d)[1] >= low
             )
-            changed |= _raise_earliest(
-                bounds, self.anchor, self._step(point.earliest, self.anchor, day)
-            )
+            changed |= _raise_earliest(bounds, self.anchor, day, point.earliest.chain, self.ident)
         if point.latest is not None:
             high = point.latest.day
             first = anchor.earliest.day if anchor.earliest else high - SEARCH_DAYS
@@ -190,13 +178,8 @@ class InPeriod:
                 + bisect.bisect_left(days, True, key=lambda d: self.period(d)[0] > high)
                 - 1
             )
-            changed |= _lower_latest(
-                bounds, self.anchor, self._step(point.latest, self.anchor, day)
-            )
+            changed |= _lower_latest(bounds, self.anchor, day, point.latest.chain, self.ident)
         return changed
-
-    def _step(self, bound: Bound, point: Point, day: int) -> Bound:
-        return Bound(day, (*bound.chain, Step(self.ident, point, day)))
 
 
 Constraint = Within | Distance | InPeriod
@@ -304,19 +287,30 @@ def _propagate(constraints: list[Constraint], bounds: Bounds) -> Point | None:
     raise RuntimeError("temporal propagation did not settle")  # pragma: no cover
 
 
-def _raise_earliest(bounds: Bounds, point: Point, bound: Bound) -> bool:
-    """Set the point's earliest bound to ``bound`` if that is later; tell whether it was."""
+def _raise_earliest(
+    bounds: Bounds, point: Point, day: int, chain: tuple[Step, ...], constraint: str
+) -> bool:
+    """Raise the point's earliest bound to ``day`` if that is later; tell whether it was.
+
+    The new bound's chain is ``chain`` and a step of ``constraint``; it is made
+    only when it is set (most narrowings change nothing).
+    """
     interval = bounds[point]
-    if interval.earliest is None or bound.day > interval.earliest.day:
-        interval.earliest = bound
+    if interval.earliest is None or day > interval.earliest.day:
+        interval.earliest = Bound(day, (*chain, Step(constraint, point, day)))
         return True
     return False
 
 
-def _lower_latest(bounds: Bounds, point: Point, bound: Bound) -> bool:
-    """Set the point's latest bound to ``bound`` if that is earlier; tell whether it was."""
+def _lower_latest(
+    bounds: Bounds, point: Point, day: int, chain: tuple[Step, ...], constraint: str
+) -> bool:
+    """Lower the point's latest bound to ``day`` if that is earlier; tell whether it was.
+
+    The new bound is made as in :func:`_raise_earliest`.
+    """
     interval = bounds[point]
-    if interval.latest is None or bound.day < interval.latest.day:
-        interval.latest = bound
+    if interval.latest is None or day < interval.latest.day:
+        interval.latest = Bound(day, (*chain, Step(constraint, point, day)))
         return True
     return False

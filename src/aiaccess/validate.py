@@ -17,12 +17,14 @@ SHACL then checks ``ontology/shapes.ttl`` against *validation units*
 A shape must therefore hold in each article's own statements; a rule that is
 about all articles together is a SPARQL check in ``queries/checks/``. The
 units are independent, so they are checked by pyshacl-turbo (a Rust SHACL
-engine) in parallel worker processes, forked once the shapes are compiled so
-that each worker shares the compiled shapes and the assembled data (threads
-would not help: much of each run holds the GIL). pySHACL stays the reference: :func:`reference` runs
-it on the union of all graphs, and the tests prove that both report the same
-violations. Results are grouped by resource and name the curated file that
-describes the resource.
+engine): many in parallel worker processes, forked once the shapes are
+compiled so that each worker shares the compiled shapes and the assembled data
+(threads would not help: much of each run holds the GIL); a few (small data, a
+rebuild) by one worker that compiled the shapes while the data was assembled
+(:func:`ahead`). pySHACL stays the reference: :func:`reference` runs it on the
+union of all graphs, and the tests prove that both report the same violations.
+Results are grouped by resource and name the curated file that describes the
+resource.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ credited to, the quotes of the fact's evidence that name the outlet
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ SHOWN = frozenset(AIA + name for name in (*_SHOWN_NAMES.split(), "RevenueShare",
 VOICED = frozenset(AIA + name for name in ("Predicted", "Speculated", "Opinion"))
 """Certainties of the claims predictions-and-opinions shows, with claimants and topics."""
 
+_SHOWN_OR_VOICED = SHOWN | VOICED
+
 TEXTS = (AIA + "condition", AIA + "evidence")
 """Properties whose values are listed as text: conditions, and the evidence's quotes."""
 
@@ -56,6 +59,17 @@ REPORTED_VIA = AIA + "reportedVia"
 _CREDITS = (SCHEMA + "isBasedOn", REPORTED_VIA)
 _SURFACE_FORM = AIA + "surfaceForm"
 _LABEL = RDFS + "label"
+_CONDITION = AIA + "condition"
+_EVIDENCE = AIA + "evidence"
+_TYPE = term(RDF + "type")
+_ARTICLE = term(AIA + "Article")
+_VALUE_LIST = term(AIA + "ValueList")
+_LIST_OF = term(AIA + "listOf")
+_IN_GRAPH = term(AIA + "inGraph")
+_LISTED_PROPERTY = term(AIA + "listedProperty")
+_VALUE = term(RDF + "value")
+_LANGUAGE = term(DCTERMS + "language")
+_NAMING = term(AIA + "naming")
 NAME_SEPARATOR = ", "
 TEXT_SEPARATOR = " | "
 
@@ -129,18 +143,24 @@ def value_lists(index: GraphIndex, graph: ox.NamedNode) -> list[ox.Quad]:
 def _graph_lists(
     name: ox.NamedNode, index: Index, namer: Namer, graph: ox.NamedNode
 ) -> list[ox.Quad]:
-    """Return the value lists of one article graph."""
+    """Return the value lists of one article graph.
+
+    A list is made only for what a subject has values of (most subjects have
+    few of the listed properties).
+    """
     out: list[ox.Quad] = []
     shown = _shown(index)
     for subject, props in sorted(index.items(), key=lambda item: item[0].value):
         if subject in shown:
             out += _names(subject, name, props, namer, graph)
-        conditions = props.get(AIA + "condition", ())
-        out += _texts(List(subject, name, AIA + "condition"), conditions, graph)
-        quotes = _quotes(props.get(AIA + "evidence", ()), index)
-        out += _written(List(subject, name, AIA + "evidence"), quotes, graph)
-        out += _credit_quotes(subject, name, props, quotes, namer, graph)
-        if term(AIA + "Article") in props.get(RDF + "type", ()):
+        if conditions := props.get(_CONDITION):
+            out += _texts(List(subject, name, _CONDITION), conditions, graph)
+        quotes = _quotes(props.get(_EVIDENCE, ()), index)
+        if quotes:
+            out += _written(List(subject, name, _EVIDENCE), quotes, graph)
+        if any(p in props for p in _CREDITS):
+            out += _credit_quotes(subject, name, props, quotes, namer, graph)
+        if _ARTICLE in props.get(RDF + "type", ()):
             credited = [o for s in index.values() for p in _CREDITS for o in s.get(p, ())]
             out += _named(List(subject, name, CREDITED), credited, namer, graph)
     return out
@@ -158,7 +178,7 @@ def _shown(index: Index) -> set[ox.NamedNode]:
         kinds = {
             _text(t) for t in (*props.get(RDF + "type", ()), *props.get(AIA + "certainty", ()))
         }
-        if kinds & (SHOWN | VOICED) or any(p in props for p in _CREDITS):
+        if not _SHOWN_OR_VOICED.isdisjoint(kinds) or any(p in props for p in _CREDITS):
             shown.add(subject)
         shown |= {n for n in props.get(AIA + "narrowedBy", ()) if isinstance(n, ox.NamedNode)}
     return shown
@@ -174,8 +194,11 @@ def _names(
     """Return the lists of names of one subject's values: each of :data:`NAMED`, and its topics."""
     out: list[ox.Quad] = []
     for prop in NAMED:
-        out += _named(List(subject, name, prop), props.get(prop, ()), namer, graph)
-    return out + _named(List(subject, name, ABOUT), props.get(ABOUT, ()), namer, graph, own=True)
+        if values := props.get(prop):
+            out += _named(List(subject, name, prop), values, namer, graph)
+    if topics := props.get(ABOUT):
+        out += _named(List(subject, name, ABOUT), topics, namer, graph, own=True)
+    return out
 
 
 @dataclass(frozen=True)
@@ -187,8 +210,9 @@ class List:
     prop: str
     naming: ox.NamedNode | None = None
 
-    def iri(self, lang: str | None) -> ox.NamedNode:
-        """Return the list's IRI, minted from what it lists (and its language)."""
+    @functools.cached_property
+    def _base(self) -> str:
+        """Return the list's IRI without its language, minted from what it lists."""
         parts = [
             self.graph.value.rsplit("/", 1)[-1],
             self.subject.value.removeprefix(ID).replace("#", "/"),
@@ -196,23 +220,27 @@ class List:
         ]
         if self.naming is not None:
             parts.append(self.naming.value.removeprefix(ID))
-        return ox.NamedNode(f"{ID}list/{'/'.join(parts)}" + (f"/{lang}" if lang else ""))
+        return f"{ID}list/{'/'.join(parts)}"
+
+    def iri(self, lang: str | None) -> ox.NamedNode:
+        """Return the list's IRI, minted from what it lists (and its language)."""
+        return ox.NamedNode(self._base + (f"/{lang}" if lang else ""))
 
     def quads(self, lang: str | None, value: str, graph: ox.NamedNode) -> list[ox.Quad]:
         """Return the quads of the list in ``lang`` (None for a list of texts)."""
         iri = self.iri(lang)
-        triples: list[tuple[str, Term]] = [
-            (RDF + "type", term(AIA + "ValueList")),
-            (AIA + "listOf", self.subject),
-            (AIA + "inGraph", self.graph),
-            (AIA + "listedProperty", term(self.prop)),
-            (RDF + "value", ox.Literal(value)),
+        quads = [
+            ox.Quad(iri, _TYPE, _VALUE_LIST, graph),
+            ox.Quad(iri, _LIST_OF, self.subject, graph),
+            ox.Quad(iri, _IN_GRAPH, self.graph, graph),
+            ox.Quad(iri, _LISTED_PROPERTY, term(self.prop), graph),
+            ox.Quad(iri, _VALUE, ox.Literal(value), graph),
         ]
         if lang is not None:
-            triples.append((DCTERMS + "language", ox.Literal(lang)))
+            quads.append(ox.Quad(iri, _LANGUAGE, ox.Literal(lang), graph))
         if self.naming is not None:
-            triples.append((AIA + "naming", self.naming))
-        return [ox.Quad(iri, term(p), o, graph) for p, o in triples]
+            quads.append(ox.Quad(iri, _NAMING, self.naming, graph))
+        return quads
 
 
 def _named(
