@@ -134,3 +134,24 @@ def test_a_build_without_the_cache_writes_the_same_bytes(
     _build(resources, tmp_path / "uncached")
     for path in sorted((tmp_path / "cached").iterdir()):
         assert (tmp_path / "uncached" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_the_dumps_guess_stops_at_the_edited_articles_group(
+    resources: Resources, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next build starts each dump on the last build's fragments, up to the first fragment
+    made from an article whose file changed since (here the only group: the base alone)."""
+    from concurrent.futures import Future
+
+    from aiaccess.build import _guesses
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "memo"))
+    build(tmp_path / "first", resources)
+    unchanged = _guesses(resources, Future())["dataset.nq"]
+    assert unchanged is not None
+    pieces = [c.name for c in unchanged.chunks if not isinstance(c, bytes)]
+    assert [name.split("-", 1)[0] for name in pieces] == ["base", "group", "dataset"]
+    _edit(resources)
+    edited = _guesses(resources, Future())["dataset.nq"]
+    assert edited is not None
+    assert [c.name for c in edited.chunks if not isinstance(c, bytes)] == pieces[:1]

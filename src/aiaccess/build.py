@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -100,29 +101,81 @@ def _real(known: Future[Started], name: str) -> Iterator[bytes | Piece]:
 
 
 def _guesses(res: Resources, known: Future[Started]) -> dict[str, dumpfiles.Guess | None]:
-    """Return each dump's guess: the fragments of the last build of this data folder, if any."""
+    """Return each dump's guess: the fragments of the last build of this data folder, if any.
+
+    A guess stops before the first fragment with an article whose file changed
+    since (or with the ontology or registry changed): that part of the dump will
+    be written again anyway, so writing the guess past it is wasted.
+    """
     remembered = memo.get("plans", _plan_name(res))
     try:
         plan = json.loads(remembered) if remembered is not None else {}
-    except ValueError:
-        plan = {}
-    guesses: dict[str, dumpfiles.Guess | None] = {}
+        dumps, articles = plan["dumps"], plan["articles"]
+        unchanged = plan["inputs"] == _inputs(res) and isinstance(articles, list)
+    except (ValueError, KeyError, TypeError):
+        unchanged = False
+    guesses: dict[str, dumpfiles.Guess | None] = dict.fromkeys(DUMPS)
+    if not unchanged:
+        return guesses
+    same = _Unchanged(res)
     for name in DUMPS:
-        names = plan.get(name) if isinstance(plan, dict) else None
-        if isinstance(names, list) and all(isinstance(n, str) for n in names):
-            pieces = [Piece("fragments", n) for n in names]
+        names = dumps.get(name) if isinstance(dumps, dict) else None
+        if isinstance(names, list) and len(names) == len(articles):
+            pieces = same.prefix([Piece("fragments", str(n)) for n in names], articles)
             guesses[name] = dumpfiles.Guess(fragments.dump(name, pieces), known)
-        else:
-            guesses[name] = None
     return guesses
 
 
+class _Unchanged:
+    """Tells whether an article file still has the content a part was computed from."""
+
+    def __init__(self, res: Resources) -> None:
+        self.res = res
+        self.salt = memo.key(res.registry.read_bytes())
+        self.known: dict[str, bool] = {}
+
+    def prefix(self, pieces: list[Piece], articles: list[Any]) -> Iterator[Piece]:
+        """Yield ``pieces`` up to the first whose articles (``[[shown, digest], ...]``) changed."""
+        for piece, parts in zip(pieces, articles, strict=True):
+            if not all(self.same(str(shown), str(digest)) for shown, digest in parts):
+                return
+            yield piece
+
+    def same(self, shown: str, digest: str) -> bool:
+        """Tell whether the article shown as ``shown`` still has the part named ``digest``."""
+        if shown not in self.known:
+            try:
+                data = (self.res.root / shown).read_bytes()
+            except OSError:
+                data = None
+            self.known[shown] = data is not None and memo.key(self.salt, shown, data) == digest
+        return self.known[shown]
+
+
+def _inputs(res: Resources) -> str:
+    """Return the name of the ontology and registry the dumps' base was made from."""
+    return memo.key(res.ontology.read_bytes(), res.registry.read_bytes())
+
+
 def _remember_plan(res: Resources, data: Assembled) -> None:
-    """Remember the fragments of each dump, for the next build's guess (when all are remembered)."""
+    """Remember the fragments of each dump, for the next build's guess (when all are remembered).
+
+    With each fragment, the articles it was made from (their file, as shown,
+    and their part's digest), so that the guess can stop at an edited one.
+    """
     plan = {name: [f.dumps[name] for f in data.fragments] for name in DUMPS}
     if all(p.held is None and p.kind == "fragments" for ps in plan.values() for p in ps):
-        names = {name: [p.name for p in pieces] for name, pieces in plan.items()}
-        memo.put("plans", _plan_name(res), json.dumps(names).encode())
+        parts = [
+            [[str(data.parts[s].source.path), data.parts[s].digest] for s in g.slugs]
+            for g in data.groups
+        ]
+        remembered = {
+            "inputs": _inputs(res),
+            "dumps": {name: [p.name for p in pieces] for name, pieces in plan.items()},
+            "articles": [[], *parts, []],
+        }
+        if len(remembered["articles"]) == len(data.fragments):
+            memo.put("plans", _plan_name(res), json.dumps(remembered).encode())
 
 
 def _plan_name(res: Resources) -> str:
