@@ -12,7 +12,8 @@ SHACL then checks ``ontology/shapes.ttl`` against *validation units*
 * the graphs computed from each independent group of linked articles
   (graph/temporal, graph/comparison; see :mod:`aiaccess.groups`), with the
   ontology and registry quads they reach (not the articles' statements, which
-  their own units check).
+  their own units check), less the resources no shape can read
+  (:mod:`aiaccess.relevance`).
 
 A shape must therefore hold in each article's own statements; a rule that is
 about all articles together is a SPARQL check in ``queries/checks/``. The
@@ -44,7 +45,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph as ox
 
-from aiaccess import checks, groups, memo
+from aiaccess import checks, groups, memo, relevance
 from aiaccess.dataset import PARALLEL_FROM, Assembled, Group, Part, assemble
 from aiaccess.resources import Resources, default_resources
 from aiaccess.turtle import parse_file
@@ -277,9 +278,10 @@ def _named_units(data: Assembled, shapes: str) -> list[Unit]:
     for slug, part in data.parts.items():
         gather = functools.partial(_article_unit, data, part)
         named.append(("article-" + memo.key(base, articles[slug]), gather))
+    rule = relevance.reads(shapes)
     for group in data.groups:
         name = memo.key(base, group.digest, *(articles[s] for s in group.slugs))
-        named.append(("derived-" + name, functools.partial(_derived_unit, data, group)))
+        named.append(("derived-" + name, functools.partial(_derived_unit, data, group, rule)))
     return named
 
 
@@ -293,16 +295,22 @@ def _digest(quads: list[ox.Quad]) -> str:
     return hashlib.sha256(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").hexdigest()
 
 
-def _derived_unit(data: Assembled, group: Group) -> list[ox.Quad]:
-    """Return a group's derived graphs with the base quads they reach.
+def _derived_unit(data: Assembled, group: Group, rule: relevance.Reads | None) -> list[ox.Quad]:
+    """Return a group's derived graphs with the base quads they reach, less what no shape reads.
 
     Derived resources have subjects of their own (no article or registry
     resource gains a property there), and their shapes ask only for IRIs where
     they point at facts and articles, so the articles' statements are left
-    out: their own units check them. Empty when the group computed nothing.
+    out: their own units check them. Most computed resources (the source
+    comparison, its value lists) are neither targeted nor reached by any shape:
+    ``rule`` (:func:`aiaccess.relevance.reads`) leaves them out. Empty when the
+    group computed nothing.
     """
     derived = group.derived
-    return _with_context(derived, data.base_index) if derived else []
+    if not derived:
+        return []
+    unit = _with_context(derived, data.base_index)
+    return unit if rule is None else relevance.relevant(unit, rule)
 
 
 def _dataset_findings(data: Assembled, resources: Resources) -> set[Finding]:
@@ -440,16 +448,17 @@ def reference(data: Assembled, resources: Resources) -> list[Violation]:
     return _with_files(_findings(results), data)
 
 
-def units(data: Assembled) -> list[list[ox.Quad]]:
+def units(data: Assembled, resources: Resources) -> list[list[ox.Quad]]:
     """Return the quads each SHACL run sees: the ontology and registry, each article, derived.
 
     An article's unit is its own quads and the ontology and registry quads
     about what they name, followed transitively; each group's derived graphs'
     unit (last, one per group with derived graphs) is theirs and the ontology
-    and registry quads they reach.
+    and registry quads they reach, less what the shapes cannot read.
     """
+    rule = relevance.reads(_shapes_text(resources))
     own = [_article_unit(data, part) for part in data.parts.values()]
-    derived = [_derived_unit(data, group) for group in data.groups]
+    derived = [_derived_unit(data, group, rule) for group in data.groups]
     return [data.base, *own, *(unit for unit in derived if unit)]
 
 
@@ -496,6 +505,13 @@ def _text_findings(program: Any, name: str, text: str) -> list[Finding]:
     The engine parses the text natively: a pyoxigraph Store would be filled
     only to be dumped as the same text.
     """
+    found = _engine_findings(program, text)
+    memo.put("shacl", name + ".json", json.dumps(found).encode())
+    return found
+
+
+def _engine_findings(program: Any, text: str) -> list[Finding]:
+    """Validate N-Quads ``text`` with the compiled shapes ``program``."""
     from pyshacl_turbo.rdf import Input
 
     conforms, results, _ = program.validate(
@@ -504,9 +520,7 @@ def _text_findings(program: Any, name: str, text: str) -> list[Finding]:
         allow_warnings=True,
         allow_infos=False,
     )
-    found = [] if conforms else _findings(results)
-    memo.put("shacl", name + ".json", json.dumps(found).encode())
-    return found
+    return [] if conforms else _findings(results)
 
 
 def _findings(results: rdflib.Graph) -> list[Finding]:
