@@ -179,3 +179,17 @@ def test_a_worker_started_ahead_checks_small_data_and_finds_the_same(
     assert {v.shape.removeprefix(SHAPES)[:3] for v in found.violations} >= {p.stem[:3] for p in few}
     remembered = {p.name for p in (tmp_path / "ahead" / "shacl").iterdir()}
     assert remembered == {p.name for p in (tmp_path / "here" / "shacl").iterdir()}
+
+
+def test_no_early_worker_when_a_pool_will_check_most_units(tmp_path: Path) -> None:
+    """Few articles, or many with their units remembered: early worker; a first check of many: none."""
+    from aiaccess.validate import _pool_likely
+
+    assert not _pool_likely(5, None)
+    assert _pool_likely(PARALLEL_FROM, None)  # no cache: everything is checked
+    assert _pool_likely(40, tmp_path)  # an empty cache
+    (tmp_path / "shacl").mkdir()
+    for index in range(30):
+        (tmp_path / "shacl" / f"article-{index}.json").write_text("[]")
+    assert _pool_likely(40, tmp_path)
+    assert not _pool_likely(30, tmp_path)  # a rebuild: the units are remembered

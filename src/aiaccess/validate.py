@@ -30,15 +30,16 @@ resource.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -125,7 +126,8 @@ class Ahead:
     assembled, it imports pyshacl-turbo and compiles the shapes meanwhile (on
     another core), then checks the units sent to it as N-Quads while the
     SPARQL checks run here. Many units go to a pool forked once the data is
-    assembled (it shares the data), and this worker is left unused.
+    assembled (it shares the data); this worker is then not started when that
+    can be foreseen (:func:`_pool_likely`), and left unused otherwise.
     """
 
     pool: ProcessPoolExecutor
@@ -133,18 +135,20 @@ class Ahead:
     """The shapes text the worker compiled."""
 
 
-@contextmanager
+@contextlib.contextmanager
 def ahead(resources: Resources) -> Iterator[Ahead | None]:
     """Start an :class:`Ahead` worker; stop it on leaving.
 
-    Yields None where processes cannot be forked, or if the shapes cannot be
-    read (that is reported, naming the file, when the shapes are checked).
+    Yields None where processes cannot be forked, if the shapes cannot be
+    read (that is reported, naming the file, when the shapes are checked), or
+    when many units will be checked (see :func:`_pool_likely`).
     """
     try:
         shapes = resources.shapes.read_text(encoding="utf-8")
     except (OSError, UnicodeError):
         shapes = None
-    if shapes is None or "fork" not in multiprocessing.get_all_start_methods():
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    if shapes is None or not forking or _pool_likely(len(resources.article_files()), memo.folder()):
         yield None
         return
     pool = ProcessPoolExecutor(1, multiprocessing.get_context("fork"))
@@ -153,6 +157,27 @@ def ahead(resources: Resources) -> Iterator[Ahead | None]:
         yield Ahead(pool, shapes)
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def _pool_likely(articles: int, cache: Path | None) -> bool:
+    """Tell whether most of ``articles`` units will be checked, by a pool of workers.
+
+    So it is on a first check of many articles: nothing remembered (an empty
+    or no cache, fewer remembered units than articles). An early worker would
+    then compile the shapes for nothing (half a second of CPU), since the pool
+    is forked once they are compiled here. A guess only: when it is wrong, the
+    units are checked all the same.
+    """
+    if articles + 1 < PARALLEL_FROM:
+        return False
+    if cache is None:
+        return True
+    try:
+        with os.scandir(cache / "shacl") as found:
+            remembered = sum(1 for _ in itertools.islice(found, articles))
+    except OSError:
+        return True
+    return remembered < articles
 
 
 def _compile_only(shapes: str) -> None:
