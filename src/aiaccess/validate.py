@@ -384,12 +384,13 @@ def _group_checks(
 ) -> tuple[set[Finding], set[Finding]]:
     """Return what a group adds to the base's findings and what it clears, and remember it.
 
-    The group's N-Quads go straight into the store (Oxigraph parses them);
+    The group's N-Quads go straight into the store (Oxigraph parses them,
+    leniently: they are its own output, so their IRIs need no second check);
     the base quads they reach are found from the IRIs the store then holds.
     """
     store = ox.Store()
     pieces = [data.parts[slug].data for slug in group.slugs]
-    store.load(b"".join([*pieces, group.data]), format=ox.RdfFormat.N_QUADS)
+    store.load(b"".join([*pieces, group.data]), format=ox.RdfFormat.N_QUADS, lenient=True)
     reach = _reached(store, data.base_index)
     store.extend(reach)
     with_group = _store_findings(store, resources)
