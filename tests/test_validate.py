@@ -193,3 +193,25 @@ def test_no_early_worker_when_a_pool_will_check_most_units(tmp_path: Path) -> No
         (tmp_path / "shacl" / f"article-{index}.json").write_text("[]")
     assert _pool_likely(40, tmp_path)
     assert not _pool_likely(30, tmp_path)  # a rebuild: the units are remembered
+
+
+def test_the_articles_units_go_to_the_early_worker_before_the_groups_are_computed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """validate() sends the base's and articles' units once the parts are known; same result."""
+    from aiaccess.dataset import begin
+    from aiaccess.validate import _send_early
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "early"))
+    with ahead(SHIPPED) as engine:
+        assert engine is not None
+        started = begin(SHIPPED)
+        _send_early(started, engine)
+        assert len(engine.early) == 1 + 5  # the base's unit and each article's
+        found = check(started.finish(), SHIPPED, engine)
+    assert found.conforms
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "late"))
+    assert check(begin(SHIPPED).finish(), SHIPPED).conforms
+    early = {p.name for p in (tmp_path / "early" / "shacl").iterdir()}
+    assert early == {p.name for p in (tmp_path / "late" / "shacl").iterdir()}
+    assert len(early) == 1 + 5 + 1  # and the derived graphs' unit, sent later

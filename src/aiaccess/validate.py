@@ -39,7 +39,7 @@ import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pyoxigraph as ox
 
 from aiaccess import checks, groups, memo, relevance
-from aiaccess.dataset import PARALLEL_FROM, Assembled, Group, Part, assemble
+from aiaccess.dataset import PARALLEL_FROM, Assembled, Group, Part, Started, begin
 from aiaccess.resources import Resources, default_resources
 from aiaccess.turtle import parse_file
 
@@ -113,7 +113,10 @@ def validate(resources: Resources | None = None) -> Report:
     """
     res = resources or default_resources()
     with ahead(res) as engine:
-        return check(assemble(res), res, engine)
+        started = begin(res)
+        if engine is not None:
+            _send_early(started, engine)
+        return check(started.finish(), res, engine)
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,8 @@ class Ahead:
     pool: ProcessPoolExecutor
     shapes: str
     """The shapes text the worker compiled."""
+    early: dict[str, tuple[Future[list[list[Finding]]], int]] = field(default_factory=dict)
+    """Units sent before the data was assembled (:func:`_send_early`): name -> batch, place."""
 
 
 @contextlib.contextmanager
@@ -180,6 +185,22 @@ def _pool_likely(articles: int, cache: Path | None) -> bool:
     return remembered < articles
 
 
+def _send_early(started: Started, engine: Ahead) -> None:
+    """Send the base's and the articles' units to ``engine`` as soon as the parts are known.
+
+    The worker then checks them while the groups' graphs are computed here,
+    rather than after (only when few: many go to a pool later, see :func:`check`).
+    """
+    index = groups.index(started.base)
+    units = _own_units(started.base, started.parts, lambda: index, engine.shapes)
+    todo = [(name, gather) for name, gather in units if not memo.has("shacl", name + ".json")]
+    if not todo or len(todo) >= PARALLEL_FROM:
+        return
+    texts = [(name, _ntriples(gather())) for name, gather in todo]
+    batch = engine.pool.submit(_texts_findings, engine.shapes, texts)
+    engine.early.update({name: (batch, place) for place, (name, _) in enumerate(texts)})
+
+
 def _compile_only(shapes: str) -> None:
     """Compile the shapes in a worker, which keeps them for the units it is sent later."""
     _compiled(shapes)
@@ -218,23 +239,27 @@ def _shacl_findings(
     are compiled here only if some unit has to be checked here.
     """
     shapes = _shapes_text(resources)
+    early = engine.early if engine is not None and engine.shapes == shapes else {}
     found: set[Finding] = set()
     todo: list[Unit] = []
+    sent: list[tuple[Future[list[list[Finding]]], int]] = []
     for name, gather in _named_units(data, shapes):
         remembered = memo.get("shacl", name + ".json")
-        if remembered is None:
-            todo.append((name, gather))
-        else:
+        if remembered is not None:
             found.update(_read_findings(remembered))
+        elif name in early:
+            sent.append(early[name])
+        else:
+            todo.append((name, gather))
     if todo and engine is not None and engine.shapes == shapes and len(todo) < PARALLEL_FROM:
         texts = [(name, _ntriples(gather())) for name, gather in todo]
-        future = engine.pool.submit(_texts_findings, shapes, texts)
-        return lambda: found.union(*future.result())
-    if todo:
+        batch = engine.pool.submit(_texts_findings, shapes, texts)
+        sent += [(batch, place) for place in range(len(texts))]
+    elif todo:
         program = _compiled(shapes)
         for findings in _checked(program, todo):
             found.update(findings)
-    return lambda: found
+    return lambda: found.union(*(batch.result()[place] for batch, place in sent))
 
 
 def _checked(program: Any, todo: list[Unit]) -> Iterator[list[Finding]]:
@@ -297,12 +322,9 @@ def _named_units(data: Assembled, shapes: str) -> list[Unit]:
     after them and the article's own part, so editing one article renames only
     its unit and its group's derived graphs' unit.
     """
-    base = memo.key(shapes, _digest(data.base))  # hashed once: the shapes are long
-    named: list[Unit] = [("base-" + base, lambda: data.base)]
+    named = _own_units(data.base, data.parts, lambda: data.base_index, shapes)
+    base = named[0][0].removeprefix("base-")
     articles = data.digests
-    for slug, part in data.parts.items():
-        gather = functools.partial(_article_unit, data, part)
-        named.append(("article-" + memo.key(base, articles[slug]), gather))
     rule = relevance.reads(shapes)
     for group in data.groups:
         name = memo.key(base, group.digest, *(articles[s] for s in group.slugs))
@@ -310,9 +332,24 @@ def _named_units(data: Assembled, shapes: str) -> list[Unit]:
     return named
 
 
-def _article_unit(data: Assembled, part: Part) -> list[ox.Quad]:
+def _own_units(
+    base: list[ox.Quad], parts: dict[str, Part], index: Callable[[], groups.Index], shapes: str
+) -> list[Unit]:
+    """Return the base's unit and each article's (name, how to gather), the base's first.
+
+    ``index`` gives the base's quads by subject, when a unit is gathered.
+    """
+    key = memo.key(shapes, _digest(base))  # hashed once: the shapes are long
+    named: list[Unit] = [("base-" + key, lambda: base)]
+    for part in parts.values():
+        gather = functools.partial(_article_unit, part, index)
+        named.append(("article-" + memo.key(key, part.digest), gather))
+    return named
+
+
+def _article_unit(part: Part, index: Callable[[], groups.Index]) -> list[ox.Quad]:
     """Return an article's unit: its part, read now, and the base quads it reaches."""
-    return _with_context(part.quads, data.base_index)
+    return _with_context(part.quads, index())
 
 
 def _digest(quads: list[ox.Quad]) -> str:
@@ -483,7 +520,7 @@ def units(data: Assembled, resources: Resources) -> list[list[ox.Quad]]:
     and registry quads they reach, less what the shapes cannot read.
     """
     rule = relevance.reads(_shapes_text(resources))
-    own = [_article_unit(data, part) for part in data.parts.values()]
+    own = [_article_unit(part, lambda: data.base_index) for part in data.parts.values()]
     derived = [_derived_unit(data, group, rule) for group in data.groups]
     return [data.base, *own, *(unit for unit in derived if unit)]
 
