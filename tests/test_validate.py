@@ -182,7 +182,7 @@ def test_a_worker_started_ahead_checks_small_data_and_finds_the_same(
 
 
 def test_no_early_worker_when_a_pool_will_check_most_units(tmp_path: Path) -> None:
-    """An early worker for few articles, or many whose units are remembered; none for a first check."""
+    """An early worker for few articles, or many with units remembered; none on a first check."""
     from aiaccess.validate import _pool_likely
 
     assert not _pool_likely(5, None)
