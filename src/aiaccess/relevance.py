@@ -79,9 +79,10 @@ class Reads:
 def reads(shapes: str) -> Reads | None:
     """Return where the shapes in ``shapes`` (Turtle) start reading, or None if unsure.
 
-    >>> reads("@prefix sh: <http://www.w3.org/ns/shacl#> . <s> sh:targetClass <C> .").classes
-    frozenset({<NamedNode value=C>})
-    >>> reads("@prefix sh: <http://www.w3.org/ns/shacl#> . <s> sh:sparql [] .") is None
+    >>> sh = "@prefix sh: <http://www.w3.org/ns/shacl#> . "
+    >>> reads(sh + "<http://e/s> sh:targetClass <http://e/C> .").classes
+    frozenset({<NamedNode value=http://e/C>})
+    >>> reads(sh + "<http://e/s> sh:sparql [] .") is None
     True
     """
     triples = [q.triple for q in ox.parse(shapes, format=ox.RdfFormat.TURTLE)]
