@@ -140,7 +140,8 @@ def test_the_dumps_guess_stops_at_the_edited_articles_group(
     resources: Resources, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The next build starts each dump on the last build's fragments, up to the first fragment
-    made from an article whose file changed since (here the only group: the base alone)."""
+    made from an article whose file changed since (here the only group: the base alone), and
+    its SHA-256 from the last build's state there."""
     from concurrent.futures import Future
 
     from aiaccess.build import _guesses
@@ -151,6 +152,11 @@ def test_the_dumps_guess_stops_at_the_edited_articles_group(
     assert unchanged is not None
     pieces = [c.name for c in unchanged.chunks if not isinstance(c, bytes)]
     assert [name.split("-", 1)[0] for name in pieces] == ["base", "group", "dataset"]
+    assert unchanged.last is not None  # with the hash's state before each piece written
+    assert [n for n in unchanged.last.names if n.startswith("fragments/")] == [
+        f"fragments/{name}" for name in pieces
+    ]
+    assert len(unchanged.last.states) == len(unchanged.last.names) + 1
     _edit(resources)
     edited = _guesses(resources, Future())["dataset.nq"]
     assert edited is not None

@@ -267,7 +267,17 @@ def timeline_table(*endpoint: str) -> Table:
     """Run ``aiaccess query timeline --format json`` (on ``--endpoint`` if given)."""
     result = run("query", "timeline", "--format", "json", *endpoint)
     assert result.exit_code == 0, result.output
-    solutions = ox.parse_query_results(result.stdout_bytes, format=ox.QueryResultsFormat.JSON)
+    return json_table(result.stdout_bytes)
+
+
+def json_table(results: bytes) -> Table:
+    """Return the table of SPARQL JSON results.
+
+    Read in a frame of its own: the CLI runner's traceback keeps its caller's frame
+    in a cycle, and pyoxigraph's results must not be freed by the garbage collector
+    on another thread (a server test's).
+    """
+    solutions = ox.parse_query_results(results, format=ox.QueryResultsFormat.JSON)
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
     return table(names, [[s[n] for n in names] for s in solutions])

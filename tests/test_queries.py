@@ -7,10 +7,12 @@ them whole; others compare them as sets, where order is not the point.
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -1322,11 +1324,19 @@ def test_serialized_results_are_standard_sparql_results(shipped: ox.Store) -> No
         serialize_query("migration-offers", "yaml", store=shipped)
 
 
+MALFORMED_SECOND_ROW = (
+    b'{"head":{"vars":["x"]},"results":{"bindings":['
+    b'{"x":{"type":"literal","value":"a"}},{"x":{"type":"bogus","value":"b"}}]}}'
+)
+"""SPARQL JSON results that parse lazily: the error comes while the rows are read."""
+
+
 class _Endpoint(BaseHTTPRequestHandler):
     """A minimal SPARQL 1.1 protocol endpoint over a store, for the remote tests.
 
     ``/query`` answers POSTed queries in SPARQL JSON; ``/broken`` answers 400 with
-    a message; ``/html`` answers a web page instead of results.
+    a message; ``/html`` answers a web page instead of results; ``/malformed``
+    answers SPARQL JSON whose second row is malformed.
     """
 
     store: ox.Store
@@ -1338,6 +1348,8 @@ class _Endpoint(BaseHTTPRequestHandler):
             return self._answer(400, "text/plain", b"Parse error: unexpected token\nmore")
         if self.path == "/html":
             return self._answer(200, "text/html", b"<html>hello</html>")
+        if self.path == "/malformed":
+            return self._answer(200, "application/sparql-results+json", MALFORMED_SECOND_ROW)
         result = self.store.query(form["query"][0])
         body = result.serialize(format=ox.QueryResultsFormat.JSON) or b""
         self._answer(200, "application/sparql-results+json", body)
@@ -1384,6 +1396,30 @@ def test_remote_errors_are_one_line(endpoint: str) -> None:
         run_query("timeline", endpoint="http://127.0.0.1:9/", timeout=2)
     with pytest.raises(QueryError, match="cannot reach SPARQL endpoint nowhere"):
         run_query("timeline", endpoint="nowhere")
+
+
+@pytest.mark.parametrize(
+    ("remote", "message"),
+    [
+        (True, r"/malformed sent malformed results: Unexpected term type"),
+        (False, r"^query evaluation failed: The port 9 is not allowed"),
+    ],
+)
+def test_results_failing_while_read_are_freed_on_the_thread_reading_them(
+    endpoint: str, remote: bool, message: str
+) -> None:
+    # pyoxigraph's results may only be freed on the thread that made them; the error's
+    # traceback, handed to this thread by the Future, must not keep them alive
+    from aiaccess.errors import QueryError
+
+    service = "SELECT ?x WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?x ?p ?o } }"
+    where = {"endpoint": endpoint + "/malformed"} if remote else {"store": ox.Store()}
+    with ThreadPoolExecutor(1) as pool:
+        reading = pool.submit(run_query, "timeline" if remote else service, **where)
+        with pytest.raises(QueryError, match=message):
+            reading.result()
+    del reading
+    gc.collect()  # under pytest's unraisable-exception check: nothing is freed on this thread
 
 
 def test_store_and_endpoint_exclude_each_other(shipped: ox.Store, endpoint: str) -> None:

@@ -15,17 +15,20 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from aiaccess import dumpfiles, fragments, memo, void
+from aiaccess import dumpfiles, fragments, memo, resumable, void
 from aiaccess.dataset import Assembled, Progress, Started, begin
 from aiaccess.errors import ValidationFailed
 from aiaccess.fragments import DUMPS
 from aiaccess.memo import Piece
 from aiaccess.namespaces import PREFIXES
 from aiaccess.resources import Resources, default_resources
+
+if TYPE_CHECKING:
+    from aiaccess.validate import Report
 
 CHECKSUMS = "SHA256SUMS"
 WRITERS = 2
@@ -49,36 +52,45 @@ def build(
         ``out`` is then left as it was.
     :raises OSError: if the folder cannot be written.
     """
-    from aiaccess.validate import ahead, check  # imports rdflib, which the server need not load
-
     res = resources or default_resources()
     out = out.resolve()
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    known: Future[Started] = Future()
     try:
-        # The shapes are compiled in a worker forked first (before any thread starts),
-        # while the articles are read and the dumps written.
-        with ahead(res) as engine, ThreadPoolExecutor(WRITERS) as pool:
-            guesses = _guesses(res, known)
-            writing = {
-                name: pool.submit(dumpfiles.write, tmp / name, partial(_real, known, name), guess)
-                for name, guess in guesses.items()
-            }
-            data = _assembled(res, progress, known)
-            rest = {n: s for n, s in streams(data, res).items() if n not in writing}
-            writing |= {n: pool.submit(dumpfiles.write, tmp / n, s) for n, s in rest.items()}
-            report = check(data, res, engine)
-            sums = {name: future.result() for name, future in writing.items()}
+        data, report, written = _written_and_checked(tmp, res, progress)
         if not report.conforms:
             raise ValidationFailed(f"the dataset does not conform to the shapes:\n{report.text()}")
-        (tmp / CHECKSUMS).write_bytes(_manifest(sums))
+        (tmp / CHECKSUMS).write_bytes(_manifest({n: w.sha256 for n, w in written.items()}))
         _swap(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    _remember_plan(res, data)
-    return [out / name for name in [*sums, CHECKSUMS]]
+    _remember_plan(res, data, written)
+    return [out / name for name in [*written, CHECKSUMS]]
+
+
+def _written_and_checked(
+    tmp: Path, res: Resources, progress: Progress | None
+) -> tuple[Assembled, Report, dict[str, dumpfiles.Written]]:
+    """Assemble the dataset, write every artifact into ``tmp`` and check the data meanwhile.
+
+    The shapes are compiled in a worker forked first (before any thread
+    starts), while the articles are read and the dumps written.
+    """
+    from aiaccess.validate import ahead, check  # imports rdflib, which the server need not load
+
+    known: Future[Started] = Future()
+    with ahead(res) as engine, ThreadPoolExecutor(WRITERS) as pool:
+        guesses = _guesses(res, known)
+        writing = {
+            name: pool.submit(dumpfiles.write, tmp / name, partial(_real, known, name), guess)
+            for name, guess in guesses.items()
+        }
+        data = _assembled(res, progress, known)
+        rest = {n: s for n, s in streams(data, res).items() if n not in writing}
+        writing |= {n: pool.submit(dumpfiles.write, tmp / n, s) for n, s in rest.items()}
+        report = check(data, res, engine)
+        return data, report, {name: future.result() for name, future in writing.items()}
 
 
 def _assembled(res: Resources, progress: Progress | None, known: Future[Started]) -> Assembled:
@@ -118,12 +130,27 @@ def _guesses(res: Resources, known: Future[Started]) -> dict[str, dumpfiles.Gues
     if not unchanged:
         return guesses
     same = _Unchanged(res)
+    hashed = plan.get("hashed")
     for name in DUMPS:
         names = dumps.get(name) if isinstance(dumps, dict) else None
         if isinstance(names, list) and len(names) == len(articles):
             pieces = same.prefix([Piece("fragments", str(n)) for n in names], articles)
-            guesses[name] = dumpfiles.Guess(fragments.dump(name, pieces), known)
+            last = _hashed(hashed.get(name)) if isinstance(hashed, dict) else None
+            guesses[name] = dumpfiles.Guess(fragments.dump(name, pieces), known, last)
     return guesses
+
+
+def _hashed(remembered: Any) -> dumpfiles.Hashed | None:
+    """Return the pieces and hash states of a dump as :func:`_remember_plan` kept them, if sound."""
+    try:
+        names, states = remembered["names"], [bytes.fromhex(s) for s in remembered["states"]]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not all(isinstance(n, str) for n in names) or len(states) != len(names) + 1:
+        return None
+    if any(resumable.keepable(state) is None for state in states):
+        return None
+    return dumpfiles.Hashed(names, states)
 
 
 class _Unchanged:
@@ -157,11 +184,13 @@ def _inputs(res: Resources) -> str:
     return memo.key(res.ontology.read_bytes(), res.registry.read_bytes())
 
 
-def _remember_plan(res: Resources, data: Assembled) -> None:
+def _remember_plan(res: Resources, data: Assembled, written: dict[str, dumpfiles.Written]) -> None:
     """Remember the fragments of each dump, for the next build's guess (when all are remembered).
 
     With each fragment, the articles it was made from (their file, as shown,
-    and their part's digest), so that the guess can stop at an edited one.
+    and their part's digest), so that the guess can stop at an edited one; with
+    each dump, its pieces and hash states, so that it is not hashed again up to
+    the first piece that changes.
     """
     plan = {name: [f.dumps[name] for f in data.fragments] for name in DUMPS}
     if all(p.held is None and p.kind == "fragments" for ps in plan.values() for p in ps):
@@ -173,6 +202,11 @@ def _remember_plan(res: Resources, data: Assembled) -> None:
             "inputs": _inputs(res),
             "dumps": {name: [p.name for p in pieces] for name, pieces in plan.items()},
             "articles": [[], *parts, []],
+            "hashed": {
+                name: {"names": w.hashed.names, "states": [s.hex() for s in w.hashed.states]}
+                for name, w in written.items()
+                if w.hashed is not None and name in DUMPS
+            },
         }
         if len(remembered["articles"]) == len(data.fragments):
             memo.put("plans", _plan_name(res), json.dumps(remembered).encode())

@@ -332,17 +332,23 @@ def run_query(
     :raises UnknownQueryError: if the name is not in the catalog.
     :raises ParameterError: for an unknown parameter or a bad value.
     :raises QueryError: if the query is malformed, is not a SELECT or ASK, or the
-        endpoint cannot be reached or answers with an error.
+        endpoint cannot be reached or answers with an error, or the results fail while
+        they are read (malformed remote results, a failing SERVICE call).
 
     >>> offers = run_query("migration-offers")
     >>> [(row["provider"], row["free_tokens"]) for row in offers.rows[:3]]
     [('Zhipu AI', 150000000), ('Baidu', 50000000), ('SenseTime Group Inc.', 50000000)]
     """
     result = _solutions(ref, store, endpoint, timeout, params)
-    if isinstance(result, ox.QueryBoolean):
-        return Results((), (), bool(result))
-    variables = tuple(v.value for v in result.variables)
-    return Results(variables, tuple(map(tuple, result)))
+    try:
+        if isinstance(result, ox.QueryBoolean):
+            return Results((), (), bool(result))
+        variables = tuple(v.value for v in result.variables)
+        return Results(variables, tuple(map(tuple, result)))
+    except (SyntaxError, OSError) as error:
+        raise _unreadable(endpoint, error) from None
+    finally:
+        del result  # freed on this thread, even when a kept traceback outlives the call
 
 
 def serialize_query(
@@ -367,7 +373,12 @@ def serialize_query(
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
     result = _solutions(ref, store, endpoint, timeout, params)
-    return result.serialize(format=FORMATS[format]) or b""
+    try:
+        return result.serialize(format=FORMATS[format]) or b""
+    except (SyntaxError, OSError) as error:
+        raise _unreadable(endpoint, error) from None
+    finally:
+        del result  # as in run_query
 
 
 def _solutions(
@@ -470,6 +481,21 @@ def _remote(url: str, text: str, timeout: float) -> ox.QuerySolutions | ox.Query
         raise QueryError(
             f"SPARQL endpoint {url} sent malformed results: {_one_line(error)}"
         ) from None
+
+
+def _unreadable(endpoint: str | None, error: Exception) -> QueryError:
+    """Return the error for results that failed while being read, one row at a time.
+
+    Both kinds of results are lazy: a remote answer is parsed as it is read, and
+    a local query is evaluated as it is read (a SERVICE call can fail then). The
+    callers drop the results object before this error leaves their frame:
+    pyoxigraph's results must be freed on the thread that made them, and a kept
+    traceback (``pytest.raises``, a ``Future``, a CLI runner) would otherwise hold
+    them until the garbage collector frees them on whichever thread runs it.
+    """
+    if endpoint is not None:
+        return QueryError(f"SPARQL endpoint {endpoint} sent malformed results: {_one_line(error)}")
+    return QueryError(f"query evaluation failed: {_one_line(error)}")
 
 
 def _one_line(error: Exception) -> str:
