@@ -82,11 +82,11 @@ class _OpenSSL:
             self.library.SHA256_Update(self.state, data, len(data))
             return
         if len(data):
-            view = (ctypes.c_char * len(data)).from_buffer(data)
+            first = ctypes.c_char.from_buffer(data)  # its first byte: no array type made per size
             try:
-                self.library.SHA256_Update(self.state, view, len(data))
+                self.library.SHA256_Update(self.state, ctypes.addressof(first), len(data))
             finally:
-                del view  # releases the map, which can then be closed
+                del first  # releases the map, which can then be closed
 
     def hexdigest(self) -> str:
         """Return the digest, leaving the state as it was."""
