@@ -41,16 +41,24 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 LONGEST = (
     "tests/test_parity.py",  # starts Virtuoso and an Oxigraph server
-    "tests/server/test_views_browser.py",  # Chromium
-    "tests/server/test_browser.py",
-    "tests/test_shapes.py",  # pySHACL on every example
+    "tests/test_incremental.py",  # builds again and again
     "tests/test_readme.py",  # pip installs the package into a new environment
-    "tests/test_validate.py",  # whole-graph pySHACL as the reference
     "tests/server/test_serve_command.py",  # `aiaccess serve` processes
+    "tests/server/test_browser.py",  # Chromium
+    "tests/server/test_views_browser.py",
     "tests/server/test_safety.py",  # queries running into their time limit
+    "tests/test_shapes.py",  # pySHACL on every example
     "tests/test_publish.py",
+    "tests/test_validate.py",  # whole-graph pySHACL as the reference
+    "tests/test_build.py",
+    "tests/test_load.py",
+    "tests/test_style.py",  # mypy, without its cache in a fresh clone
+    "tests/server/test_access_log.py",
+    "tests/server/test_pool.py",
+    "tests/test_groups.py",
+    "tests/test_generate.py",
 )
-"""The modules that take longest on one core, longest first (measured with --durations)."""
+"""The modules that take longest on one worker, longest first (each run alone, wall time)."""
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:

@@ -52,6 +52,20 @@ def test_two_builds_are_byte_identical(tmp_path: Path, dist: Path) -> None:
         assert (tmp_path / "again" / name).read_bytes() == (dist / name).read_bytes(), name
 
 
+def test_a_build_into_the_last_builds_folder_replaces_it_whole(
+    resources: Resources, tmp_path: Path
+) -> None:
+    """The last build's files are dropped from memory while the new ones are written, then
+    replaced: the folder ends with the same bytes, and nothing else is left beside it."""
+    out = tmp_path / "dist"
+    build(out, resources)
+    first = {p.name: p.read_bytes() for p in out.iterdir()}
+    build(out, resources)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == first
+    assert sorted(first) == ARTIFACTS
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "project"]
+
+
 def test_checksums_cover_every_other_file(dist: Path) -> None:
     lines = (dist / "SHA256SUMS").read_text().splitlines()
     sums = dict(reversed(line.split("  ")) for line in lines)

@@ -111,9 +111,9 @@ def test_injected_corpus_violates_every_shape(injected: Assembled) -> None:
 
 def test_an_article_unit_holds_what_its_shapes_need(assembled: Assembled) -> None:
     """Each article unit has its own triples and the types of what it names, not the registry."""
-    base, *articles, derived = units(assembled)
+    base, *articles, derived = units(assembled, SHIPPED)
     assert len(articles) == len(assembled.articles) == 5
-    assert set(assembled.derived) <= set(derived)
+    assert set(derived) <= set(assembled.derived) | set(base)
     for unit, quads in zip(articles, assembled.articles.values(), strict=True):
         assert set(quads) <= set(unit)
         assert len(unit) < len(quads) + len(base)
@@ -122,18 +122,23 @@ def test_an_article_unit_holds_what_its_shapes_need(assembled: Assembled) -> Non
     assert all(any(t.subject == openai and t.predicate == kind for t in u) for u in articles)
 
 
-def test_the_derived_unit_holds_the_computed_graphs_and_the_base_they_reach(
+def test_the_derived_unit_holds_what_the_shapes_read_of_the_computed_graphs(
     assembled: Assembled,
 ) -> None:
-    """The computed graphs are checked with the registry they name, not the articles again."""
-    base, *_, derived = units(assembled)
+    """The computed resources shapes target, with the registry they name; not the articles again.
+
+    The source comparison (no shape targets or reaches it) is left out: see
+    :mod:`aiaccess.relevance`.
+    """
+    base, *_, derived = units(assembled, SHIPPED)
     computed = set(assembled.derived)
+    temporal = {q for q in computed if q.graph_name.value.endswith("/temporal")}
     context = set(derived) - computed
-    assert computed <= set(derived)
+    assert temporal <= set(derived) <= computed | context
     assert context and context <= set(base)
     assert not context & {q for unit in assembled.articles.values() for q in unit}
     graphs = {q.graph_name.value.rsplit("/", 1)[-1] for q in derived}
-    assert graphs == {"comparison", "temporal", "ontology", "registry"}
+    assert graphs == {"temporal", "ontology", "registry"}
 
 
 def test_borrowing_a_property_from_another_article_is_a_violation(resources: Resources) -> None:
@@ -174,3 +179,39 @@ def test_a_worker_started_ahead_checks_small_data_and_finds_the_same(
     assert {v.shape.removeprefix(SHAPES)[:3] for v in found.violations} >= {p.stem[:3] for p in few}
     remembered = {p.name for p in (tmp_path / "ahead" / "shacl").iterdir()}
     assert remembered == {p.name for p in (tmp_path / "here" / "shacl").iterdir()}
+
+
+def test_no_early_worker_when_a_pool_will_check_most_units(tmp_path: Path) -> None:
+    """An early worker for few articles, or many with units remembered; none on a first check."""
+    from aiaccess.validate import _pool_likely
+
+    assert not _pool_likely(5, None)
+    assert _pool_likely(PARALLEL_FROM, None)  # no cache: everything is checked
+    assert _pool_likely(40, tmp_path)  # an empty cache
+    (tmp_path / "shacl").mkdir()
+    for index in range(30):
+        (tmp_path / "shacl" / f"article-{index}.json").write_text("[]")
+    assert _pool_likely(40, tmp_path)
+    assert not _pool_likely(30, tmp_path)  # a rebuild: the units are remembered
+
+
+def test_the_articles_units_go_to_the_early_worker_before_the_groups_are_computed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """validate() sends the base's and articles' units once the parts are known; same result."""
+    from aiaccess.dataset import begin
+    from aiaccess.validate import _send_early
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "early"))
+    with ahead(SHIPPED) as engine:
+        assert engine is not None
+        started = begin(SHIPPED)
+        _send_early(started, engine)
+        assert len(engine.early) == 1 + 5  # the base's unit and each article's
+        found = check(started.finish(), SHIPPED, engine)
+    assert found.conforms
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "late"))
+    assert check(begin(SHIPPED).finish(), SHIPPED).conforms
+    early = {p.name for p in (tmp_path / "early" / "shacl").iterdir()}
+    assert early == {p.name for p in (tmp_path / "late" / "shacl").iterdir()}
+    assert len(early) == 1 + 5 + 1  # and the derived graphs' unit, sent later
