@@ -73,6 +73,8 @@ class Run:
     load: float
     output: str = ""
     finished: bool = True
+    sys: float = math.nan
+    """The system (kernel) share of ``cpu``: copying, page cache, I/O."""
 
 
 @dataclass(frozen=True)
@@ -133,9 +135,8 @@ def measure(command: list[str], cache: Path, timeout: float | None = None) -> Ru
         output = out.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{output[-2000:]}")
-    return Run(
-        wall, usage.ru_utime + usage.ru_stime, tree / 1024, usage.ru_maxrss / 1024, load, output
-    )
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(wall, cpu, tree / 1024, usage.ru_maxrss / 1024, load, output, sys=usage.ru_stime)
 
 
 def descendants(pid: int) -> list[int]:
@@ -373,7 +374,11 @@ def cell(result: Result | None, kind: str = "wall") -> str:
     if not result.finished:
         return f"> {result.wall:.0f} s (stopped)"
     value = getattr(result, kind)
-    return f"{value:,.0f} MB" if kind.endswith("_mb") else f"{value:,.2f} s"
+    if kind.endswith("_mb"):
+        return f"{value:,.0f} MB"
+    if kind == "cpu" and not math.isnan(result.sys):
+        return f"{value:,.2f} s ({result.sys:,.2f} s sys)"
+    return f"{value:,.2f} s"
 
 
 def tables(sizes: list[Size]) -> list[str]:
@@ -650,7 +655,8 @@ def report(sizes: list[Size], startup: Run | None, loads: tuple[str, str], took:
             "five articles, one per language, sharing facts by IRI. Every command runs in a fresh "
             "process with an empty cache folder, except the rebuild, which follows the build (same "
             "cache) after one article's label was edited. CPU = user + system time of the process "
-            "and its descendants; tree peak = the largest sum of proportional set sizes of the "
+            "and its descendants, with the system (kernel: copying, page cache, I/O) share in "
+            "brackets; tree peak = the largest sum of proportional set sizes of the "
             "process and its descendants, sampled every 0.1 s; largest process = its peak resident "
             "size. The shipped rows are the median of three runs; the shipped *warm* runs "
             "repeat the command with the cache the previous run left (inputs unchanged). The "

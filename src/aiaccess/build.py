@@ -102,7 +102,9 @@ def _forget(folder: Path) -> None:
     10,000 articles the cache and the old and new dumps are more than the
     machine's memory), and dropping them here, beside the writers, is work
     their deletion would otherwise do alone at the end. Their bytes are not
-    touched: a failed build leaves them as they were.
+    touched: a failed build leaves them as they were. (Linux first starts
+    writing back pages not yet on disk: files built seconds ago are written
+    once, where their deletion would have dropped them unwritten.)
     """
     if not hasattr(os, "posix_fadvise") or not folder.is_dir():
         return

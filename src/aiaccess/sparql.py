@@ -454,6 +454,7 @@ def _local(name: str, text: str, store: ox.Store) -> ox.QuerySolutions | ox.Quer
     except SyntaxError as error:
         raise QueryError(f"{name}: SPARQL syntax error: {_one_line(error)}") from None
     if isinstance(result, ox.QueryTriples):
+        del result  # freed here: a kept traceback would hold it in this frame (see _unreadable)
         raise QueryError(f"{name}: only SELECT and ASK queries can be run here")
     return result
 
