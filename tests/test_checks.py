@@ -8,6 +8,8 @@ only, for that resource, with the rule as its message.
 
 from __future__ import annotations
 
+import gc
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -82,6 +84,20 @@ def test_a_check_that_is_not_a_select_of_focus_is_refused(resources: Resources) 
     )
     with pytest.raises(QueryError, match=r"bad-violation.rq: a check must be a SELECT of \?focus"):
         checks.run(ox.Store(), resources)
+
+
+def test_a_refused_check_frees_its_rows_on_the_thread_that_ran_it(resources: Resources) -> None:
+    # pyoxigraph's results may only be freed on the thread that made them; the error's
+    # traceback, handed to this thread by the Future, must not keep them alive
+    (resources.queries / "checks" / "bad-violation.rq").write_text(
+        "SELECT ?x WHERE { VALUES ?x { 1 } }", encoding="utf-8"
+    )
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(checks.run, ox.Store(), resources)
+        with pytest.raises(QueryError, match=r"a check must be a SELECT of \?focus"):
+            running.result()
+    del running
+    gc.collect()  # under pytest's unraisable-exception check: nothing is freed on this thread
 
 
 def test_a_malformed_check_names_its_file(resources: Resources) -> None:

@@ -1398,24 +1398,27 @@ def test_remote_errors_are_one_line(endpoint: str) -> None:
         run_query("timeline", endpoint="nowhere")
 
 
+SERVICE_TO_PORT_9 = "SELECT ?x WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?x ?p ?o } }"
+
+
 @pytest.mark.parametrize(
-    ("remote", "message"),
+    ("ref", "remote", "message"),
     [
-        (True, r"/malformed sent malformed results: Unexpected term type"),
-        (False, r"^query evaluation failed: The port 9 is not allowed"),
+        ("timeline", True, r"/malformed sent malformed results: Unexpected term type"),
+        (SERVICE_TO_PORT_9, False, r"^query evaluation failed: The port 9 is not allowed"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", False, r"only SELECT and ASK queries can be run here$"),
     ],
 )
 def test_results_failing_while_read_are_freed_on_the_thread_reading_them(
-    endpoint: str, remote: bool, message: str
+    endpoint: str, ref: str, remote: bool, message: str
 ) -> None:
     # pyoxigraph's results may only be freed on the thread that made them; the error's
     # traceback, handed to this thread by the Future, must not keep them alive
     from aiaccess.errors import QueryError
 
-    service = "SELECT ?x WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?x ?p ?o } }"
     where = {"endpoint": endpoint + "/malformed"} if remote else {"store": ox.Store()}
     with ThreadPoolExecutor(1) as pool:
-        reading = pool.submit(run_query, "timeline" if remote else service, **where)
+        reading = pool.submit(run_query, ref, **where)
         with pytest.raises(QueryError, match=message):
             reading.result()
     del reading

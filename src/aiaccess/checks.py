@@ -52,6 +52,11 @@ def run(store: ox.Store, resources: Resources) -> list[Finding]:
     return [finding for check in checks(resources) for finding in _run_one(store, check)]
 
 
+def _variables(rows: ox.QuerySolutions) -> set[str]:
+    """Return the names of the variables a SELECT's rows bind."""
+    return {v.value for v in rows.variables}
+
+
 def _run_one(store: ox.Store, check: CannedQuery) -> list[Finding]:
     """Run one check and read its rows."""
     name = CHECK_IRI + check.name.removesuffix(SUFFIX.removesuffix(".rq"))
@@ -59,11 +64,10 @@ def _run_one(store: ox.Store, check: CannedQuery) -> list[Finding]:
         rows = store.query(check.text)
     except SyntaxError as error:
         raise QueryError(f"{_where(check)}: {error}") from None
-    if not isinstance(rows, ox.QuerySolutions):
+    if not isinstance(rows, ox.QuerySolutions) or "focus" not in _variables(rows):
+        del rows  # freed on this thread: a kept traceback would hold it in this frame
         raise QueryError(f"{_where(check)}: a check must be a SELECT of ?focus (and ?path)")
-    names = {v.value for v in rows.variables}
-    if "focus" not in names:
-        raise QueryError(f"{_where(check)}: a check must be a SELECT of ?focus (and ?path)")
+    names = _variables(rows)
     found = []
     for row in rows:
         focus, path = row["focus"], row["path"] if "path" in names else None

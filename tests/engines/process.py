@@ -50,15 +50,16 @@ def running(command: list[str], log: Path, ready_url: str, timeout_s: float) -> 
 def wait_for_http(process: subprocess.Popen[bytes], url: str, timeout_s: float, log: Path) -> None:
     """Poll ``url`` until it answers, failing if the process exits or time runs out."""
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args} exited with {process.returncode}:\n{tail(log)}")
-        try:
-            httpx.get(url, timeout=1.0)
-        except httpx.TransportError:
-            time.sleep(_POLL_S)
-        else:
-            return
+    with httpx.Client(timeout=1.0) as client:  # one client: each new one loads the CA bundle
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"{process.args} exited with {process.returncode}:\n{tail(log)}")
+            try:
+                client.get(url)
+            except httpx.TransportError:
+                time.sleep(_POLL_S)
+            else:
+                return
     raise RuntimeError(f"{url} did not answer within {timeout_s} s:\n{tail(log)}")
 
 

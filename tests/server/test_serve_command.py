@@ -193,15 +193,15 @@ def canned_answers(url: str) -> dict[str, bytes]:
     from aiaccess.catalog import catalog
     from aiaccess.sparql import bind, bindings
 
-    return {
-        name: httpx.post(
-            url + "sparql",
-            content=bind(query.text, bindings(query, {})),
-            headers={"content-type": "application/sparql-query", "accept": "text/csv"},
-            timeout=60,
-        ).content
-        for name, query in catalog().items()
-    }
+    with httpx.Client(timeout=60) as client:  # one client: each new one loads the CA bundle
+        return {
+            name: client.post(
+                url + "sparql",
+                content=bind(query.text, bindings(query, {})),
+                headers={"content-type": "application/sparql-query", "accept": "text/csv"},
+            ).content
+            for name, query in catalog().items()
+        }
 
 
 def hammer(url: str, stop: threading.Event, seen: list[str]) -> None:
