@@ -667,9 +667,10 @@ def report(sizes: list[Size], startup: Run | None, loads: tuple[str, str], took:
             "## Machine",
             "",
             *machine(),
-            f"- Load average (1, 5, 15 min): {loads[0]} at start, {loads[1]} at end. The machine "
-            "is shared with about six other engineers' builds and tests, so wall times include "
-            "waiting for a core; the CPU times are the steadier measure.",
+            f"- Load average (1, 5, 15 min): {loads[0]} at start, {loads[1]} at end; each row's "
+            "load column is the 1-minute average when its run began (it includes what ran just "
+            "before, the benchmark's own runs too). Wall times include any wait for a core; the "
+            "CPU times are the steadier measure.",
             f"- Start-up of the command line alone (`aiaccess --help`): {cell(startup)} wall.",
             "",
             "## Targets (issue 10)",

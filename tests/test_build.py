@@ -55,8 +55,8 @@ def test_two_builds_are_byte_identical(tmp_path: Path, dist: Path) -> None:
 def test_a_build_into_the_last_builds_folder_replaces_it_whole(
     resources: Resources, tmp_path: Path
 ) -> None:
-    """The last build's files are dropped from memory while the new ones are written, then
-    replaced: the folder ends with the same bytes, and nothing else is left beside it."""
+    """The last build's files are replaced once the new ones are written: the folder ends
+    with the same bytes, and nothing else is left beside it."""
     out = tmp_path / "dist"
     build(out, resources)
     first = {p.name: p.read_bytes() for p in out.iterdir()}
