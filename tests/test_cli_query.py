@@ -9,8 +9,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
 
-from aiaccess.catalog import catalog, markdown
+from aiaccess.catalog import catalog
 from aiaccess.cli import main
+from aiaccess.querydocs import markdown
 from tests.test_queries import endpoint, shipped  # noqa: F401  (fixtures)
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"

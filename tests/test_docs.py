@@ -12,8 +12,9 @@ from pathlib import Path
 import click
 import pytest
 
-from aiaccess.catalog import catalog, markdown
+from aiaccess.catalog import catalog
 from aiaccess.cli import main
+from aiaccess.querydocs import markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 """The checkout: the docs live beside the tests, not in the installed package."""

@@ -337,7 +337,7 @@ def queries(markdown: bool) -> None:
         aiaccess queries --markdown > docs/queries.md
     """
     from aiaccess.catalog import catalog
-    from aiaccess.catalog import markdown as docs
+    from aiaccess.querydocs import markdown as docs
 
     if markdown:
         click.echo(docs(), nl=False)
