@@ -87,6 +87,13 @@ def test_nquads_are_each_parts_sorted_lines_once(dist: Path) -> None:
     assert group == sorted(group)
 
 
+def test_nquads_are_oxigraphs_own_lines(dist: Path) -> None:
+    """Each line is what Oxigraph writes for its quad: the fragments reuse lines it wrote."""
+    data = (dist / "dataset.nq").read_bytes()
+    quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+    assert ox.serialize(quads, format=ox.RdfFormat.N_QUADS) == data
+
+
 def test_every_serialization_holds_the_same_data(dist: Path) -> None:
     nq = set(ox.parse(path=dist / "dataset.nq", format=ox.RdfFormat.N_QUADS))
     trig = set(ox.parse(path=dist / "dataset.trig", format=ox.RdfFormat.TRIG))

@@ -172,7 +172,9 @@ class Assembled:
         parts = {slug: _held_part(slug, own, sources) for slug, own in (articles or {}).items()}
         piece = Piece("derived", "", _canonical(derived or []))
         whole = _parse(data)
-        fragment, triples, found = fragments.serialize(whole, (q.triple for q in whole), Left())
+        fragment, triples, found = fragments.serialize(
+            whole, (q.triple for q in whole), Left(), data
+        )
         stats = fragments.Stats(fragments.graph_counts(whole), triples, found, [], [])
         held = Fragment({name: Piece("", "", body) for name, body in fragment.items()}, stats)
         group = Group(list(parts), piece, hashlib.sha256(piece.read()).hexdigest(), held)

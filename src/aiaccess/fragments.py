@@ -83,15 +83,21 @@ class Left:
 
 
 def serialize(
-    quads: list[ox.Quad], triples: Iterable[ox.Triple], left: Left
+    quads: list[ox.Quad], triples: Iterable[ox.Triple], left: Left, lines: bytes | None = None
 ) -> tuple[dict[str, bytes], int, int]:
     """Return one part's fragment of each dump, its Turtle triples and its own entities.
 
     :param quads: the part's distinct quads, sorted by their N-Quads lines.
     :param triples: the triples it may write into ``dataset.ttl`` (repeats allowed):
         those ``left`` to others are left out.
+    :param lines: the quads' N-Quads lines as Oxigraph wrote them, in the same
+        order, if at hand: they are the N-Quads fragment, not serialized again.
     """
-    fragments = {name: _body(quads, fmt) for name, fmt in DUMPS.items() if name != "dataset.ttl"}
+    fragments = {
+        name: lines if lines is not None and name == "dataset.nq" else _body(quads, fmt)
+        for name, fmt in DUMPS.items()
+        if name != "dataset.ttl"
+    }
     own = [
         t for t in dict.fromkeys(triples) if t not in left.triples and t.subject not in left.shared
     ]
