@@ -152,8 +152,9 @@ def test_a_rewrite_hashes_from_the_first_piece_unlike_the_last_builds(
     data, again = _write(tmp_path, of(real), of(guessed) if guessed else [], first.hashed)
     assert data == _expected(of(real))
     assert sum(hashed_bytes) == len(data) - len(_expected(of(unhashed)))
-    assert again.hashed is not None and again.hashed.names[: len(unhashed) + 1] == (
-        first.hashed.names[: len(unhashed) + 1]
+    assert (
+        again.hashed is not None
+        and again.hashed.names[: len(unhashed) + 1] == (first.hashed.names[: len(unhashed) + 1])
     )
 
 
