@@ -68,6 +68,19 @@ PARALLEL_FROM = 16
 """Fewer articles, groups or validation units than this are done here: workers cost a start."""
 
 
+def forked_pool(workers: int) -> ProcessPoolExecutor:
+    """Return a pool of ``workers`` processes forked from this one.
+
+    They inherit what this process holds (the data, the work to do) rather than
+    receive it pickled. Each first calls :func:`gc.freeze`, which leaves every
+    inherited object to the cycle collector's permanent generation: otherwise
+    each of a worker's collections walks the whole inherited heap (and writes
+    to its pages, copying them), a cost that grows with the dataset at every
+    allocation-heavy step.
+    """
+    return ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), initializer=gc.freeze)
+
+
 @dataclass(frozen=True)
 class Fragment:
     """One part's share of each dump (:mod:`aiaccess.fragments`) and its statistics."""
@@ -592,8 +605,7 @@ def _derived_all(base: list[ox.Quad], jobs: list[GroupJob]) -> Iterator[Made]:
         return
     _FORKED[:] = [(prepared, jobs)]
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, context) as pool:
+        with forked_pool(workers) as pool:
             yield from pool.map(_made_forked, range(len(jobs)), chunksize=4)
     finally:
         _FORKED.clear()
@@ -627,15 +639,16 @@ def _made(prepared: Prepared, job: GroupJob) -> Made:
     derived = _derived(base, given)
     data, every = _union([*given, derived])
     graph_level = (b"<" + GRAPH.encode(),)
-    handed, quads = [], []
+    handed, quads, lines = [], [], []
     for line, quad in zip(data.splitlines(keepends=True), every, strict=True):
         if line.startswith(graph_level):
             handed.append(line.decode())
         else:
             quads.append(quad)
+            lines.append(line)
     names = frozenset(ox.NamedNode(iri) for iri in shared)
     bodies, written, own = fragments.serialize(
-        quads, (q.triple for q in quads), Left(left.triples, left.subjects, names)
+        quads, (q.triple for q in quads), Left(left.triples, left.subjects, names), b"".join(lines)
     )
     kept = [q.triple for q in quads if q.subject in names]
     nt = (ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
@@ -786,8 +799,10 @@ _SHARED: list[Context] = []
 
 
 def _share(context: Context) -> None:
-    """Keep the shared context in a worker process."""
+    """Keep the shared context in a worker process (and freeze what it inherited: see
+    :func:`forked_pool`)."""
     _SHARED.append(context)
+    gc.freeze()
 
 
 def _compute_shared(job: Named) -> Computed:

@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pyoxigraph as ox
 
 from aiaccess import checks, groups, memo, relevance
-from aiaccess.dataset import PARALLEL_FROM, Assembled, Group, Part, Started, begin
+from aiaccess.dataset import PARALLEL_FROM, Assembled, Group, Part, Started, begin, forked_pool
 from aiaccess.resources import Resources, default_resources
 from aiaccess.turtle import parse_file
 
@@ -290,8 +290,7 @@ def _in_workers(work: Callable[[int], T], count: int, reverse: bool = False) -> 
         return
     _FORKED[:] = [work]
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, context) as pool:
+        with forked_pool(workers) as pool:
             yield from pool.map(_forked, order)
     finally:
         _FORKED.clear()
